@@ -1,0 +1,14 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Platform.CadGenerator;
+
+/// <summary>CadGenerator's own spans and metrics (exported by the service defaults as <c>Platform.*</c>).</summary>
+public static class CadGeneratorTelemetry
+{
+    public const string Name = "Platform.CadGenerator";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+}

@@ -1,0 +1,85 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.Messaging;
+
+/// <summary>The one place where the platform's bus is wired: transport, retries, error queues, endpoints.</summary>
+public static class BusRegistration
+{
+    /// <summary>Adds consumers, sagas or request clients to the host's bus (call from a module's AddX).</summary>
+    public static IServiceCollection AddBusRegistrations(this IServiceCollection services, Action<IBusRegistrationConfigurator> registration)
+    {
+        GetOrAddRegistrations(services).Add(registration);
+        return services;
+    }
+
+    /// <summary>
+    /// Builds the bus from the <c>Bus</c> settings once every module has added its registrations.
+    /// Consumers should be idempotent: RabbitMQ delivers at least once (a broker crash can repeat a message).
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformBus(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(BusOptions.SectionName).Get<BusOptions>() ?? new BusOptions();
+        builder.Services.AddSingleton(options);
+        var registrations = GetOrAddRegistrations(builder.Services);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(retry => retry.Intervals(options.RetryIntervalsMs));
+                // Sends and publishes made while consuming leave only after the consumer succeeds,
+                // so a retried message does not emit its events twice.
+                endpoint.UseInMemoryOutbox(context);
+                endpoint.PrefetchCount = options.PrefetchCount;
+            });
+            bus.SetDefaultRequestTimeout(TimeSpan.FromMilliseconds(options.RequestTimeoutMs));
+
+            registrations.ApplyTo(bus);
+
+            switch (options.Transport)
+            {
+                case BusTransport.RabbitMq:
+                    bus.UsingRabbitMq((context, rabbit) =>
+                    {
+                        rabbit.Host(options.RabbitMq.Host, options.RabbitMq.Port, options.RabbitMq.VirtualHost, host =>
+                        {
+                            host.Username(options.RabbitMq.Username);
+                            host.Password(options.RabbitMq.Password);
+                        });
+                        rabbit.ConfigureEndpoints(context);
+                    });
+                    break;
+                default:
+                    bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+                    break;
+            }
+        });
+
+        // MassTransit registers bus health checks tagged "ready"; the host waits for the bus to start.
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = true;
+            host.StartTimeout = TimeSpan.FromSeconds(60);
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+
+    private static BusRegistrations GetOrAddRegistrations(IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(BusRegistrations))?.ImplementationInstance;
+        if (existing is BusRegistrations registrations)
+        {
+            return registrations;
+        }
+
+        registrations = new BusRegistrations();
+        services.TryAddSingleton(registrations);
+        return registrations;
+    }
+}

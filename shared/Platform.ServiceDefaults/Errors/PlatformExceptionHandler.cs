@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.ServiceDefaults.Errors;
+
+/// <summary>
+/// Turns exceptions into problem details: malformed bodies and oversize requests become 400/413
+/// with the offending field, anything unexpected a 500 that names the trace id but no internals.
+/// </summary>
+public sealed class PlatformExceptionHandler(IProblemDetailsService problemDetails, ILogger<PlatformExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Type = ProblemTypes.PayloadTooLarge,
+                Title = "The request body is too large.",
+                Detail = exception.Message,
+            },
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => new ProblemDetails
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType,
+                Type = ProblemTypes.UnsupportedMediaType,
+                Title = "The request body has an unsupported content type.",
+                Detail = exception.Message,
+            },
+            BadHttpRequestException bad => Malformed(bad),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+            _ => new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Type = ProblemTypes.Internal,
+                Title = "The service failed to handle the request.",
+                Detail = "An unexpected error occurred; quote the trace id when reporting it.",
+            },
+        };
+
+        if (problem is null)
+        {
+            // The client went away; there is nobody to answer.
+            return true;
+        }
+
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        else
+        {
+            logger.LogInformation("Rejected {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+        }
+
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Malformed(BadHttpRequestException exception)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.MalformedRequest,
+            Title = "The request could not be read.",
+            Detail = exception.Message,
+        };
+
+        // A JSON error knows where it happened: report that path as the field.
+        if (exception.InnerException is JsonException { Path: { } path } json)
+        {
+            var field = path.TrimStart('$', '.');
+            problem.Detail = json.Message;
+            problem.Extensions["errors"] = new Dictionary<string, string[]>
+            {
+                [field.Length == 0 ? "body" : field] = [json.Message],
+            };
+        }
+
+        return problem;
+    }
+}

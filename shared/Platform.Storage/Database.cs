@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Platform.Storage;
+
+/// <summary>
+/// One service's database: which engine, where, and how to open a connection to it.
+/// Registered as a keyed singleton under the service's name, so that modules composed in one
+/// process (standalone mode) each keep their own database.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+
+    public Database(string name, DatabaseProvider provider, string connectionString)
+    {
+        Name = name;
+        Provider = provider;
+        ConnectionString = connectionString;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            _postgres = NpgsqlDataSource.Create(connectionString);
+        }
+    }
+
+    /// <summary>The owning service, e.g. <c>billing</c>.</summary>
+    public string Name { get; }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Foreign keys are off by default in SQLite and this is per connection.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA foreign_keys = ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>Builds the database for <paramref name="service"/> from the shared storage settings.</summary>
+    public static Database Create(string service, StorageOptions options, string? connectionStringOverride)
+    {
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionStringOverride ?? options.Postgres);
+            if (connectionStringOverride is null || string.IsNullOrEmpty(builder.Database))
+            {
+                builder.Database = options.DatabasePrefix + service.ToLowerInvariant();
+            }
+
+            return new Database(service, DatabaseProvider.Postgres, builder.ConnectionString);
+        }
+
+        if (connectionStringOverride is not null)
+        {
+            return new Database(service, DatabaseProvider.Sqlite, connectionStringOverride);
+        }
+
+        var directory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(directory);
+        var sqlite = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, service.ToLowerInvariant() + ".db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY until this many seconds pass.
+            DefaultTimeout = 30,
+        };
+        return new Database(service, DatabaseProvider.Sqlite, sqlite.ConnectionString);
+    }
+}
