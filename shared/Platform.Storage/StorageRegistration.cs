@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,11 +20,10 @@ public static class StorageRegistration
         var connectionString = builder.Configuration.GetConnectionString(service);
 
         builder.Services.AddKeyedSingleton(service, (_, _) => Database.Create(service, options, connectionString));
-        builder.Services.AddHostedService(provider => new DatabaseMigrationService(
-            provider.GetRequiredKeyedService<Database>(service),
-            migrations,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<DatabaseMigrator>()));
-        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+        builder.Services.AddSingleton(new DatabaseRegistration(service, migrations));
+        // One migration service for all databases of the host (AddHostedService registers a type only once).
+        builder.Services.AddHostedService<DatabaseMigrationService>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             $"database-{service}",
             provider => new DatabaseHealthCheck(provider.GetRequiredKeyedService<Database>(service)),
             failureStatus: null,
@@ -31,12 +31,21 @@ public static class StorageRegistration
         return builder;
     }
 
-    private sealed class DatabaseMigrationService(Database database, IReadOnlyList<Migration> migrations, ILogger logger)
+    private sealed record DatabaseRegistration(string Service, IReadOnlyList<Migration> Migrations);
+
+    private sealed class DatabaseMigrationService(
+        IEnumerable<DatabaseRegistration> registrations, IServiceProvider services, ILogger<DatabaseMigrator> logger)
         : IHostedService
     {
         // Hosted services start before Kestrel listens, so no request sees a missing table.
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            new DatabaseMigrator(database, migrations, logger).MigrateAsync(cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var registration in registrations)
+            {
+                var database = services.GetRequiredKeyedService<Database>(registration.Service);
+                await new DatabaseMigrator(database, registration.Migrations, logger).MigrateAsync(cancellationToken);
+            }
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
