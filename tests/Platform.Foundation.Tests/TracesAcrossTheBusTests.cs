@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using Platform.Billing;
+using Platform.Ingest;
+using Platform.Testing;
+using Xunit;
+using static Platform.Testing.PlatformApi;
+
+namespace Platform.Foundation.Tests;
+
+/// <summary>
+/// One trace follows a request from Ingest's HTTP endpoint over RabbitMQ into Billing's consumer:
+/// the service defaults register MassTransit's and ASP.NET Core's activity sources.
+/// </summary>
+public sealed class TracesAcrossTheBusTests : IAsyncLifetime
+{
+    private readonly SpanCollector _spans = new();
+    private RabbitMqVirtualHost _vhost = null!;
+    private PostgresDatabases _databases = null!;
+    private WebApplicationFactory<BillingModule> _billing = null!;
+    private WebApplicationFactory<IngestModule> _ingest = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _vhost = await TestServers.CreateVirtualHostAsync();
+        _databases = await TestServers.CreatePostgresPrefixAsync();
+        var settings = PlatformSettings.Distributed(_vhost, _databases);
+        _billing = new WebApplicationFactory<BillingModule>().WithWebHostBuilder(web => Configure(web, settings));
+        // Activity listeners are process-wide: Ingest's tracer provider sees Billing's spans too, so collect there only.
+        _ingest = new WebApplicationFactory<IngestModule>().WithWebHostBuilder(web =>
+        {
+            Configure(web, settings);
+            web.ConfigureServices(services => services.AddSingleton<BaseProcessor<Activity>>(_spans));
+        });
+        _billing.StartServer();
+        _ingest.StartServer();
+        await Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _ingest.DisposeAsync();
+        await _billing.DisposeAsync();
+        await _databases.DisposeAsync();
+        await _vhost.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Http_request_bus_request_and_consumer_share_one_trace()
+    {
+        var (_, key) = await CreateAccountWithKeyAsync(_billing.CreateClient());
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = Request(HttpMethod.Get, "/v1/documents", key);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await _ingest.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+        await ReadJsonAsync(response, 200);
+
+        var spans = await _spans.WaitForAsync(traceId, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer);
+        Assert.Contains(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);
+        Assert.Contains(spans, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Producer);
+        var consumer = spans.First(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer);
+        Assert.Contains("ResolveApiKey", consumer.DisplayName + string.Join(",", consumer.Tags.Select(t => t.Value)));
+    }
+
+    private static void Configure(IWebHostBuilder web, Dictionary<string, string> settings)
+    {
+        foreach (var (key, value) in settings)
+        {
+            web.UseSetting(key.Replace("__", ":"), value);
+        }
+    }
+
+    private sealed class SpanCollector : BaseProcessor<Activity>
+    {
+        private readonly ConcurrentQueue<Activity> _ended = new();
+
+        public override void OnEnd(Activity activity) => _ended.Enqueue(activity);
+
+        public async Task<List<Activity>> WaitForAsync(ActivityTraceId traceId, Func<Activity, bool> last)
+        {
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var spans = _ended.Where(a => a.TraceId == traceId).ToList();
+                if (spans.Any(last))
+                {
+                    return spans;
+                }
+
+                await Task.Delay(100);
+            }
+
+            throw new Xunit.Sdk.XunitException(
+                $"No matching span in trace {traceId}; spans seen: {string.Join(", ", _ended.Where(a => a.TraceId == traceId).Select(a => $"{a.Source.Name}/{a.Kind}/{a.DisplayName}"))}");
+        }
+    }
+}
