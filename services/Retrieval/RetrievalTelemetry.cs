@@ -11,4 +11,13 @@ public static class RetrievalTelemetry
     public static readonly ActivitySource Source = new(Name);
 
     public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> PointsUpserted = Meter.CreateCounter<long>(
+        "platform.retrieval.points.upserted", unit: "{point}", description: "Points inserted or replaced.");
+
+    public static readonly Histogram<double> SearchDuration = Meter.CreateHistogram<double>(
+        "platform.retrieval.search.duration", unit: "ms", description: "Time to answer one vector search, by index backend.");
+
+    public static readonly Histogram<long> PointsScanned = Meter.CreateHistogram<long>(
+        "platform.retrieval.search.points_scanned", unit: "{point}", description: "Points scored by one search.");
 }

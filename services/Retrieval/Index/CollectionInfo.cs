@@ -1,0 +1,3 @@
+namespace Platform.Retrieval.Index;
+
+public sealed record CollectionInfo(string Name, int Dimension, long Count, DateTimeOffset CreatedAt);

@@ -1,0 +1,24 @@
+namespace Platform.Retrieval.Index;
+
+/// <summary>
+/// A vector index partitioned by account: every call names the owning account, and no call ever
+/// reads or writes another account's points. Backends (exact over the database, embedded HNSW,
+/// Qdrant) implement the same contract, so one conformance suite can run on all of them.
+/// </summary>
+public interface IVectorIndex
+{
+    /// <summary>
+    /// Inserts or replaces points by id. The first upsert into a collection fixes its dimension;
+    /// later upserts with another dimension change nothing and report the mismatch.
+    /// </summary>
+    Task<UpsertResult> UpsertAsync(Guid accountId, string collection, IReadOnlyList<VectorPoint> points, CancellationToken cancellationToken);
+
+    /// <summary>Removes one point; false when the account has no such collection or point.</summary>
+    Task<bool> DeleteAsync(Guid accountId, string collection, string pointId, CancellationToken cancellationToken);
+
+    /// <summary>The best <see cref="VectorQuery.Limit"/> points by cosine similarity, best first.</summary>
+    Task<SearchResult> SearchAsync(Guid accountId, string collection, VectorQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The account's collections, by name.</summary>
+    Task<IReadOnlyList<CollectionInfo>> ListCollectionsAsync(Guid accountId, CancellationToken cancellationToken);
+}
