@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Platform.Ingest.Chunking;
+using Platform.Ingest.Documents;
+using Platform.ServiceDefaults.Errors;
+using Platform.ServiceDefaults.Security;
+
+namespace Platform.Ingest.Api;
+
+/// <summary>The caller's documents: submit (stored and chunked at once), status, chunks, list, delete.</summary>
+public static class DocumentsApi
+{
+    public sealed record SubmitDocumentRequest(
+        string? Text, string? Title, string? ContentType, IReadOnlyList<string?>? Tags, IReadOnlyDictionary<string, string?>? Metadata);
+
+    public sealed record DocumentList(IReadOnlyList<Document> Items, string? Next);
+
+    public sealed record ChunkList(string DocumentId, IReadOnlyList<StoredChunk> Items, int? Next);
+
+    public const int MaxTitleLength = 500;
+    public const int MaxTags = 32;
+    public const int MaxTagLength = 64;
+    public const int MaxMetadataEntries = 64;
+    public const int MaxMetadataKeyLength = 128;
+    public const int MaxMetadataValueLength = 2048;
+
+    public static void MapDocumentsApi(this RouteGroupBuilder api)
+    {
+        var documents = api.MapGroup("/v1/documents").WithTags("Documents").RequireAuthorization(PlatformPolicies.Account);
+        var options = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<IngestOptions>>().Value;
+
+        // Documents may be far larger than the 1 MiB default body; the limit follows the character limit.
+        documents.MapPost("/", Submit).WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBodyBytes));
+        documents.MapGet("/", List);
+        documents.MapGet("/{id}", Get);
+        documents.MapGet("/{id}/chunks", ListChunks);
+        documents.MapDelete("/{id}", Delete);
+    }
+
+    private static async Task<Results<Created<Document>, Ok<Document>, ValidationProblem, ProblemHttpResult>> Submit(
+        SubmitDocumentRequest request,
+        ClaimsPrincipal user,
+        DocumentStore store,
+        IOptions<IngestOptions> ingestOptions,
+        IOptions<ChunkingOptions> chunkingOptions,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var maxChars = ingestOptions.Value.MaxDocumentChars;
+        if (request.Text is { } oversized && oversized.Length > maxChars)
+        {
+            return Problems.Status(
+                StatusCodes.Status413PayloadTooLarge,
+                ProblemTypes.PayloadTooLarge,
+                "The document is too large.",
+                $"text has {oversized.Length} characters; at most {maxChars} are accepted.",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["text"] = [$"must be at most {maxChars} characters"] } });
+        }
+
+        var contentType = ContentTypes.Normalize(request.ContentType ?? ContentTypes.PlainText);
+        if (contentType is null)
+        {
+            var message = $"must be one of {string.Join(", ", ContentTypes.Supported)}";
+            return Problems.Status(
+                StatusCodes.Status415UnsupportedMediaType,
+                ProblemTypes.UnsupportedMediaType,
+                "The document's content type is not supported.",
+                $"contentType '{request.ContentType}' {message}.",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["contentType"] = [message] } });
+        }
+
+        var validator = new Validator();
+        validator.Require(!string.IsNullOrWhiteSpace(request.Text), "text", "is required and must not be blank");
+        validator.Require(
+            request.Title is null || (request.Title.Length <= MaxTitleLength && !string.IsNullOrWhiteSpace(request.Title)),
+            "title",
+            $"must be 1 to {MaxTitleLength} characters, not blank, when given");
+        var tags = ValidateTags(validator, request.Tags);
+        var metadata = ValidateMetadata(validator, request.Metadata);
+        if (!validator.IsValid)
+        {
+            return validator.ToProblem();
+        }
+
+        var account = user.GetAccountId();
+        var text = request.Text!;
+        var hash = ContentHash.Of(text);
+        if (await store.FindByHashAsync(account, hash, cancellationToken) is { } known)
+        {
+            IngestTelemetry.DocumentsSubmitted.Add(1, new KeyValuePair<string, object?>("outcome", "duplicate"));
+            return TypedResults.Ok(known);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var chunks = TextChunker.Split(text, ContentTypes.FormatOf(contentType), chunkingOptions.Value);
+        IngestTelemetry.ChunkingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        var (document, created) = await store.CreateAsync(
+            account, new NewDocument(text, request.Title?.Trim(), contentType, hash, tags, metadata), chunks, cancellationToken);
+        IngestTelemetry.DocumentsSubmitted.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "duplicate"));
+        if (!created)
+        {
+            return TypedResults.Ok(document);
+        }
+
+        IngestTelemetry.ChunksCreated.Add(chunks.Count);
+        loggers.CreateLogger(typeof(DocumentsApi)).LogInformation(
+            "Document {DocumentId} stored for account {AccountId}: {Chars} characters in {Chunks} chunks",
+            document.Id, account, document.Chars, document.ChunksTotal);
+        return TypedResults.Created($"/v1/documents/{document.Id}", document);
+    }
+
+    private static async Task<Results<Ok<DocumentList>, ValidationProblem>> List(
+        ClaimsPrincipal user, DocumentStore store, CancellationToken cancellationToken, int limit = 100, string? after = null)
+    {
+        var validator = new Validator().Require(limit is >= 1 and <= 1000, "limit", "must be between 1 and 1000");
+        Guid? afterId = null;
+        if (after is not null)
+        {
+            if (Guid.TryParse(after, out var parsed))
+            {
+                afterId = parsed;
+            }
+            else
+            {
+                validator.Add("after", "must be a document id from a previous page");
+            }
+        }
+
+        if (!validator.IsValid)
+        {
+            return validator.ToProblem();
+        }
+
+        var items = await store.ListAsync(user.GetAccountId(), limit, afterId, cancellationToken);
+        return TypedResults.Ok(new DocumentList(items, items.Count == limit ? items[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<Document>, ProblemHttpResult>> Get(
+        string id, ClaimsPrincipal user, DocumentStore store, CancellationToken cancellationToken)
+    {
+        var document = Guid.TryParse(id, out var documentId)
+            ? await store.FindAsync(user.GetAccountId(), documentId, cancellationToken)
+            : null;
+        return document is null ? Problems.NotFound("document", id) : TypedResults.Ok(document);
+    }
+
+    private static async Task<Results<Ok<ChunkList>, ValidationProblem, ProblemHttpResult>> ListChunks(
+        string id, ClaimsPrincipal user, DocumentStore store, CancellationToken cancellationToken, int limit = 100, int after = -1)
+    {
+        var validator = new Validator()
+            .Require(limit is >= 1 and <= 1000, "limit", "must be between 1 and 1000")
+            .Require(after >= -1, "after", "must be a chunk index from a previous page");
+        if (!validator.IsValid)
+        {
+            return validator.ToProblem();
+        }
+
+        var chunks = Guid.TryParse(id, out var documentId)
+            ? await store.ListChunksAsync(user.GetAccountId(), documentId, limit, after, cancellationToken)
+            : null;
+        return chunks is null
+            ? Problems.NotFound("document", id)
+            : TypedResults.Ok(new ChunkList(documentId.ToString(), chunks, chunks.Count == limit ? chunks[^1].Index : null));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string id, ClaimsPrincipal user, DocumentStore store, CancellationToken cancellationToken)
+    {
+        var deleted = Guid.TryParse(id, out var documentId) && await store.DeleteAsync(user.GetAccountId(), documentId, cancellationToken);
+        return deleted ? TypedResults.NoContent() : Problems.NotFound("document", id);
+    }
+
+    private static IReadOnlyList<string> ValidateTags(Validator validator, IReadOnlyList<string?>? tags)
+    {
+        if (tags is null)
+        {
+            return [];
+        }
+
+        if (tags.Count > MaxTags)
+        {
+            validator.Add("tags", $"must hold at most {MaxTags} tags");
+            return [];
+        }
+
+        for (var i = 0; i < tags.Count; i++)
+        {
+            validator.Require(
+                !string.IsNullOrWhiteSpace(tags[i]) && tags[i]!.Length <= MaxTagLength,
+                $"tags[{i}]",
+                $"must be 1 to {MaxTagLength} characters, not blank");
+        }
+
+        return [.. tags.Where(t => t is not null).Select(t => t!.Trim()).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static IReadOnlyDictionary<string, string> ValidateMetadata(Validator validator, IReadOnlyDictionary<string, string?>? metadata)
+    {
+        if (metadata is null)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        if (metadata.Count > MaxMetadataEntries)
+        {
+            validator.Add("metadata", $"must hold at most {MaxMetadataEntries} entries");
+            return new Dictionary<string, string>();
+        }
+
+        foreach (var (key, value) in metadata)
+        {
+            validator.Require(
+                !string.IsNullOrWhiteSpace(key) && key.Length <= MaxMetadataKeyLength,
+                "metadata",
+                $"keys must be 1 to {MaxMetadataKeyLength} characters, not blank");
+            validator.Require(
+                value is not null && value.Length <= MaxMetadataValueLength,
+                $"metadata.{key}",
+                $"must be a string of at most {MaxMetadataValueLength} characters");
+        }
+
+        return metadata.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
+    }
+}
