@@ -1,3 +1,5 @@
+using Platform.Inference.Api;
+using Platform.Inference.Models;
 using Platform.Inference.Storage;
 using Platform.ServiceDefaults;
 using Platform.Storage;
@@ -5,7 +7,8 @@ using Platform.Storage;
 namespace Platform.Inference;
 
 /// <summary>
-/// Inference. Every host that runs it calls <see cref="AddInference"/> and <see cref="MapInference"/>.
+/// Inference: the model repository (and, as it grows, ONNX sessions, batching and the upstream
+/// proxy). Every host that runs it calls <see cref="AddInference"/> and <see cref="MapInference"/>.
 /// </summary>
 public static class InferenceModule
 {
@@ -14,12 +17,16 @@ public static class InferenceModule
     public static IHostApplicationBuilder AddInference(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, InferenceMigrations.All);
+        builder.Services.AddOptions<InferenceOptions>().Bind(builder.Configuration.GetSection(InferenceOptions.SectionName));
+        builder.Services.AddSingleton<ModelRepository>();
+        builder.Services.AddHostedService<ModelRepositoryStartup>();
         return builder;
     }
 
     public static RouteGroupBuilder MapInference(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
+        api.MapModelsApi();
         return api;
     }
 }

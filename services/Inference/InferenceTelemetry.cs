@@ -11,4 +11,7 @@ public static class InferenceTelemetry
     public static readonly ActivitySource Source = new(Name);
 
     public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> InvalidManifests = Meter.CreateCounter<long>(
+        "platform.inference.models.invalid", unit: "{model}", description: "Model folders whose manifest failed validation when the repository was read.");
 }
