@@ -1,4 +1,6 @@
+using Platform.Agents.Api;
 using Platform.Agents.Storage;
+using Platform.Agents.Tools;
 using Platform.ServiceDefaults;
 using Platform.Storage;
 
@@ -14,12 +16,14 @@ public static class AgentsModule
     public static IHostApplicationBuilder AddAgents(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, AgentsMigrations.All);
+        builder.Services.AddSingleton<ToolStore>();
         return builder;
     }
 
     public static RouteGroupBuilder MapAgents(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
+        api.MapToolsApi();
         return api;
     }
 }

@@ -11,4 +11,7 @@ public static class AgentsTelemetry
     public static readonly ActivitySource Source = new(Name);
 
     public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> ToolsChanged = Meter.CreateCounter<long>(
+        "platform.agents.tools.changed", unit: "{tool}", description: "HTTP tools declared or deleted by accounts, by change.");
 }
