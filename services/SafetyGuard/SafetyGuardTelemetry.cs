@@ -11,4 +11,13 @@ public static class SafetyGuardTelemetry
     public static readonly ActivitySource Source = new(Name);
 
     public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Decisions = Meter.CreateCounter<long>(
+        "platform.safetyguard.decisions", unit: "{decision}", description: "Checks decided, by kind and outcome.");
+
+    public static readonly Counter<long> Findings = Meter.CreateCounter<long>(
+        "platform.safetyguard.findings", unit: "{finding}", description: "Detector findings, by type.");
+
+    public static readonly Histogram<double> CheckDuration = Meter.CreateHistogram<double>(
+        "platform.safetyguard.check.duration", unit: "ms", description: "Time to normalise, detect and decide one check (without the audit write).");
 }

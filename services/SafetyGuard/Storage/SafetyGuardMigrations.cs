@@ -5,5 +5,25 @@ namespace Platform.SafetyGuard.Storage;
 /// <summary>SafetyGuard's schema, in order. Applied at start-up; never edit an applied step, add one.</summary>
 public static class SafetyGuardMigrations
 {
-    public static readonly IReadOnlyList<Migration> All = [];
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        // The audit log never holds the checked text: only its length and SHA-256.
+        new(1, "decision audit log",
+            """
+            CREATE TABLE decisions (
+                id              TEXT PRIMARY KEY,
+                account_id      TEXT NOT NULL,
+                created_at      BIGINT NOT NULL,
+                kind            TEXT NOT NULL,
+                decision        TEXT NOT NULL,
+                rule_ids        TEXT NOT NULL,
+                finding_counts  TEXT NOT NULL,
+                latency_us      BIGINT NOT NULL,
+                text_length     BIGINT NOT NULL,
+                text_sha256     TEXT NOT NULL
+            );
+            CREATE INDEX ix_decisions_account_id ON decisions (account_id, id);
+            CREATE INDEX ix_decisions_account_created ON decisions (account_id, created_at);
+            """),
+    ];
 }

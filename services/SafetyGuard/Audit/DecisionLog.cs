@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Dapper;
+using Platform.SafetyGuard.Decisions;
+using Platform.Storage;
+
+namespace Platform.SafetyGuard.Audit;
+
+/// <summary>The audit log of decisions (SQLite or PostgreSQL, same SQL), read per account.</summary>
+public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Database database)
+{
+    public async Task WriteAsync(Guid accountId, DecisionRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO decisions (id, account_id, created_at, kind, decision, rule_ids, finding_counts, latency_us, text_length, text_sha256)
+            VALUES (@Id, @AccountId, @CreatedAt, @Kind, @Decision, @RuleIds, @FindingCounts, @LatencyUs, @TextLength, @TextSha256)
+            """,
+            new
+            {
+                record.Id,
+                AccountId = accountId.ToString(),
+                CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds(),
+                record.Kind,
+                Decision = record.Decision.ToName(),
+                RuleIds = string.Join(',', record.RuleIds),
+                FindingCounts = JsonSerializer.Serialize(record.Findings.ToDictionary(f => f.Type, f => f.Count)),
+                LatencyUs = (long)Math.Round(record.LatencyMs * 1000),
+                record.TextLength,
+                record.TextSha256,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<DecisionRecord>> ListAsync(Guid accountId, DecisionQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
+            """
+            SELECT id, kind, decision, rule_ids AS RuleIds, finding_counts AS FindingCounts, latency_us AS LatencyUs,
+                   text_length AS TextLength, text_sha256 AS TextSha256, created_at AS CreatedAt
+            FROM decisions
+            WHERE account_id = @accountId
+              AND (@decision IS NULL OR decision = @decision)
+              AND (@from IS NULL OR created_at >= @from)
+              AND (@to IS NULL OR created_at < @to)
+              AND (@after IS NULL OR id < @after)
+            ORDER BY id DESC
+            LIMIT @limit
+            """,
+            new
+            {
+                accountId = accountId.ToString(),
+                decision = query.Decision?.ToName(),
+                from = query.From?.ToUnixTimeMilliseconds(),
+                to = query.To?.ToUnixTimeMilliseconds(),
+                after = query.After,
+                limit = query.Limit,
+            },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    private sealed record DecisionRow(
+        string Id, string Kind, string Decision, string RuleIds, string FindingCounts,
+        long LatencyUs, long TextLength, string TextSha256, long CreatedAt)
+    {
+        public DecisionRecord ToRecord()
+        {
+            var counts = JsonSerializer.Deserialize<Dictionary<string, int>>(FindingCounts) ?? [];
+            DecisionOutcomes.TryParse(Decision, out var outcome);
+            return new DecisionRecord(
+                Id,
+                Kind,
+                outcome,
+                RuleIds.Length == 0 ? [] : RuleIds.Split(','),
+                [.. counts.Select(c => new FindingCount(c.Key, c.Value)).OrderBy(c => c.Type, StringComparer.Ordinal)],
+                LatencyUs / 1000.0,
+                TextLength,
+                TextSha256,
+                DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
+        }
+    }
+}

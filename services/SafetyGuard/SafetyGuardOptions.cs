@@ -1,0 +1,10 @@
+namespace Platform.SafetyGuard;
+
+/// <summary>Bound from the <c>SafetyGuard</c> section (environment: <c>SafetyGuard__MaxTextChars</c>).</summary>
+public sealed class SafetyGuardOptions
+{
+    public const string SectionName = "SafetyGuard";
+
+    /// <summary>Longest text (UTF-16 chars) a check accepts; longer ones get 413 before any work.</summary>
+    public int MaxTextChars { get; set; } = 100_000;
+}

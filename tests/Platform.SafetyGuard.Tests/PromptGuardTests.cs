@@ -1,0 +1,83 @@
+using Platform.SafetyGuard.Decisions;
+using Platform.SafetyGuard.Detectors;
+
+namespace Platform.SafetyGuard.Tests;
+
+public sealed class PromptGuardTests
+{
+    private readonly PromptGuard _guard = new(DetectorSet.Default, PromptPolicy.Default);
+
+    [Fact]
+    public void Clean_text_is_allowed()
+    {
+        var verdict = _guard.Check("Summarise the attached meeting notes from version 1.2.3 in three bullet points.");
+        Assert.Equal(DecisionOutcome.Allow, verdict.Outcome);
+        Assert.Empty(verdict.RuleIds);
+        Assert.Empty(verdict.Detection.Findings);
+        Assert.Null(verdict.RedactedText);
+    }
+
+    [Fact]
+    public void Personal_data_is_redacted_with_typed_placeholders()
+    {
+        const string text = "Mail john@example.com, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00, host 10.1.2.3.";
+        var verdict = _guard.Check(text);
+
+        Assert.Equal(DecisionOutcome.Redact, verdict.Outcome);
+        Assert.Equal([PromptPolicy.PiiRedact], verdict.RuleIds);
+        Assert.Equal("Mail [EMAIL], card [CARD], IBAN [IBAN], host [IP].", verdict.RedactedText);
+        Assert.Equal(["email", "payment_card", "iban", "ipv4"], verdict.Detection.Findings.Select(f => f.Type));
+    }
+
+    [Fact]
+    public void Finding_offsets_point_into_the_original_text()
+    {
+        const string text = "a\u200B b@example.com c 192.168.0.1";
+        var verdict = _guard.Check(text);
+
+        foreach (var finding in verdict.Detection.Findings)
+        {
+            var value = text.Substring(finding.Start, finding.Length);
+            Assert.Equal(finding.Type == "email" ? "b@example.com" : "192.168.0.1", value);
+        }
+
+        Assert.Equal("a\u200B [EMAIL] c [IP]", verdict.RedactedText);
+    }
+
+    [Fact]
+    public void Redaction_covers_zero_width_characters_inside_a_finding()
+    {
+        var verdict = _guard.Check("x jo\u200Bhn@exa\u200Bmple.com y");
+        Assert.Equal("x [EMAIL] y", verdict.RedactedText);
+    }
+
+    [Fact]
+    public void Secrets_are_denied_without_redacted_text()
+    {
+        var verdict = _guard.Check("use ghp_1234567890abcdefghijABCDEFGHIJ123456 and mail me at a@example.com");
+
+        Assert.Equal(DecisionOutcome.Deny, verdict.Outcome);
+        Assert.Equal([PromptPolicy.SecretsBlock, PromptPolicy.PiiRedact], verdict.RuleIds);
+        Assert.Null(verdict.RedactedText);
+        Assert.Equal(["github_token", "email"], verdict.Detection.Findings.Select(f => f.Type));
+    }
+
+    [Fact]
+    public void Overlapping_findings_are_redacted_once()
+    {
+        var findings = new[]
+        {
+            new Finding("email", FindingCategory.Pii, 2, 10),
+            new Finding("ipv4", FindingCategory.Pii, 5, 9),
+        };
+        Assert.Equal("ab[EMAIL]xyz", Redactor.Redact("abcdefghijklmnxyz", findings, type => type == "email" ? "[EMAIL]" : "[IP]"));
+    }
+
+    [Fact]
+    public void Latency_is_measured()
+    {
+        var verdict = _guard.Check(string.Concat(Enumerable.Repeat("some text with an address x@example.com ", 50)));
+        Assert.True(verdict.Latency > TimeSpan.Zero);
+        Assert.Equal(50, verdict.Detection.CountsByType()["email"]);
+    }
+}
