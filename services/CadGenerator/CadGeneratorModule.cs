@@ -1,4 +1,6 @@
+using Platform.CadGenerator.Api;
 using Platform.CadGenerator.Storage;
+using Platform.CadGenerator.Templates;
 using Platform.ServiceDefaults;
 using Platform.Storage;
 
@@ -14,12 +16,14 @@ public static class CadGeneratorModule
     public static IHostApplicationBuilder AddCadGenerator(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, CadGeneratorMigrations.All);
+        builder.Services.AddSingleton(TemplateLibrary.Default);
         return builder;
     }
 
     public static RouteGroupBuilder MapCadGenerator(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
+        api.MapTemplatesApi();
         return api;
     }
 }

@@ -11,4 +11,7 @@ public static class CadGeneratorTelemetry
     public static readonly ActivitySource Source = new(Name);
 
     public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> ParameterSetsChecked = Meter.CreateCounter<long>(
+        "platform.cadgenerator.parameter_sets.checked", unit: "{set}", description: "Template parameter sets checked, by template and outcome.");
 }
