@@ -1,7 +1,10 @@
 using Platform.Billing.Accounts;
 using Platform.Billing.Api;
+using Platform.Billing.Ledger;
 using Platform.Billing.Messaging;
+using Platform.Billing.Prices;
 using Platform.Billing.Storage;
+using Platform.Billing.Usage;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Security;
@@ -10,7 +13,7 @@ using Platform.Storage;
 namespace Platform.Billing;
 
 /// <summary>
-/// Billing: accounts and API keys (and, as it grows, prices and the ledger).
+/// Billing: accounts and API keys, the two-phase ledger (group-committed by one writer), prices and usage.
 /// Every host that runs Billing calls <see cref="AddBilling"/> and <see cref="MapBilling"/>.
 /// </summary>
 public static class BillingModule
@@ -20,10 +23,34 @@ public static class BillingModule
     public static IHostApplicationBuilder AddBilling(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, BillingMigrations.All);
+        builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection(BillingOptions.SectionName));
         builder.Services.AddSingleton<AccountStore>();
         // Billing owns the keys, so it resolves them from its store instead of asking itself over the bus.
         builder.Services.AddScoped<IApiKeyResolver, StoreApiKeyResolver>();
-        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<ResolveApiKeyConsumer>());
+
+        builder.Services.AddSingleton<ILedgerStore>(services =>
+        {
+            var database = services.GetRequiredKeyedService<Database>(Name);
+            var clock = services.GetRequiredService<TimeProvider>();
+            return database.IsPostgres ? new PostgresLedgerStore(database, clock) : new SqliteLedgerStore(database, clock);
+        });
+        builder.Services.AddSingleton<LedgerBatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LedgerBatcher>());
+        builder.Services.AddSingleton<ExpirySweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ExpirySweeper>());
+        builder.Services.AddSingleton<PriceStore>();
+        builder.Services.AddSingleton<UsageRecorder>();
+        builder.Services.AddSingleton<UsageStore>();
+        builder.Services.AddSingleton<StatementBuilder>();
+
+        builder.Services.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<ResolveApiKeyConsumer>();
+            bus.AddConsumer<ReserveCreditsConsumer>();
+            bus.AddConsumer<CaptureCreditsConsumer>();
+            bus.AddConsumer<ReleaseCreditsConsumer>();
+            bus.AddConsumer<RecordUsageConsumer>();
+        });
         return builder;
     }
 
@@ -31,6 +58,9 @@ public static class BillingModule
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
         api.MapAccountsApi();
+        api.MapLedgerApi();
+        api.MapUsageApi();
+        api.MapPricesApi();
         return api;
     }
 }

@@ -11,10 +11,17 @@ public sealed class AccountStore([FromKeyedServices(BillingModule.Name)] Databas
     {
         var account = new Account(Guid.NewGuid(), name, Truncate(clock.GetUtcNow()));
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The account and its ledger account (limited: debits must not exceed credits) exist together or not at all.
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO accounts (id, name, created_at) VALUES (@Id, @Name, @CreatedAt)",
+            """
+            INSERT INTO accounts (id, name, created_at) VALUES (@Id, @Name, @CreatedAt);
+            INSERT INTO ledger_accounts (id, debits_must_not_exceed_credits, created_at) VALUES (@Id, 1, @CreatedAt);
+            """,
             new { Id = account.Id.ToString(), account.Name, CreatedAt = account.CreatedAt.ToUnixTimeMilliseconds() },
+            transaction,
             cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return account;
     }
 
