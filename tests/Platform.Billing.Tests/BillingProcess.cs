@@ -39,6 +39,8 @@ public abstract class BillingProcess(Engine engine) : IAsyncLifetime
         }
 
         Environment["Billing__Ledger__SweepIntervalMs"] = "200";
+        Environment["Billing__Prices__ToolCall"] = "100";
+        Environment["Billing__Prices__Models__test-model__InputPerMillionTokens"] = "2000000";
         Service = await StartAsync();
     }
 
