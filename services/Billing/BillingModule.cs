@@ -42,12 +42,15 @@ public static class BillingModule
         builder.Services.AddSingleton<UsageRecorder>();
         builder.Services.AddSingleton<UsageStore>();
         builder.Services.AddSingleton<StatementBuilder>();
+        builder.Services.AddSingleton<LedgerMessageHandler>();
 
         builder.Services.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<ResolveApiKeyConsumer>();
             bus.AddConsumer<ReserveCreditsConsumer>();
             bus.AddConsumer<CaptureCreditsConsumer>();
+            bus.AddConsumer<ReserveCreditsBatchConsumer>();
+            bus.AddConsumer<CaptureCreditsBatchConsumer>();
             bus.AddConsumer<ReleaseCreditsConsumer>();
             bus.AddConsumer<RecordUsageConsumer>();
         });
