@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Dapper;
 using Platform.Billing.Ledger;
 using Platform.Billing.Usage;
@@ -52,15 +51,12 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
     {
         // Sorted, so that two Billing instances lock the same rows in the same order and never deadlock.
         var accounts = new SortedSet<string>(StringComparer.Ordinal) { LedgerAccountIds.Operator, LedgerAccountIds.Revenue };
-        var owners = new HashSet<string>(StringComparer.Ordinal);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var reservations = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<TransferKey>();
+        var reservations = new HashSet<TransferKey>();
         foreach (var command in commands)
         {
-            var owner = LedgerAccountIds.ForCustomer(command.AccountId);
-            accounts.Add(owner);
-            owners.Add(owner);
-            ids.Add(command.TransferId);
+            accounts.Add(LedgerAccountIds.ForCustomer(command.AccountId));
+            keys.Add(new TransferKey(command.AccountId, command.TransferId));
             var reservation = command switch
             {
                 CaptureCommand capture => capture.ReservationId,
@@ -71,50 +67,80 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
             };
             if (reservation is not null)
             {
-                ids.Add(reservation);
-                reservations.Add(reservation);
+                var key = new TransferKey(command.AccountId, reservation);
+                keys.Add(key);
+                reservations.Add(key);
             }
         }
 
-        // Owners x ids is a superset of the keys wanted; the extra rows are harmless and the SQL stays plain.
-        // IN lists are spelled out as parameters: Dapper would hand Npgsql a list as one array parameter.
-        var parameters = new DynamicParameters();
-        var ownersIn = In(parameters, "o", owners);
-        var idsIn = In(parameters, "i", ids);
-        var sql = $"""
-            SELECT id AS Id, debits_must_not_exceed_credits AS Limited, debits_pending AS DebitsPending, debits_posted AS DebitsPosted,
-                   credits_pending AS CreditsPending, credits_posted AS CreditsPosted
-            FROM ledger_accounts WHERE id IN {In(parameters, "a", accounts)} ORDER BY id {LockClause};
-            SELECT {TransferColumns} FROM transfers WHERE account_id IN {ownersIn} AND id IN {idsIn};
-            SELECT account_id AS AccountId, transfer_id AS TransferId FROM open_reservations
-            WHERE account_id IN {ownersIn} AND transfer_id IN {In(parameters, "r", reservations)};
-            SELECT {UsageColumns} FROM usage_records WHERE account_id IN {ownersIn} AND id IN {idsIn};
-            """;
+        // The accounts come first: every later statement reads after their locks are held.
+        // VALUES columns are column1, column2 on both engines.
+        var sql = new SqlText();
+        var keysTable = sql.Keys(keys);
+        sql.Append($"""
+            SELECT id, debits_must_not_exceed_credits, debits_pending, debits_posted, credits_pending, credits_posted
+            FROM ledger_accounts WHERE id IN {sql.In(accounts)} ORDER BY id {LockClause};
+            SELECT t.account_id, t.id, t.kind, t.debit_account, t.credit_account, t.amount, t.pending_id, t.expires_at, t.request, t.created_at
+            FROM {keysTable} AS k JOIN transfers t ON t.account_id = k.column1 AND t.id = k.column2;
+            SELECT o.account_id, o.transfer_id
+            FROM {sql.Keys(reservations)} AS k JOIN open_reservations o ON o.account_id = k.column1 AND o.transfer_id = k.column2;
+            SELECT u.account_id, u.id, u.kind, u.model, u.run_id, u.reservation_id, u.input_tokens, u.output_tokens, u.embedding_tokens,
+                   u.render_ms, u.tool_calls, u.charge, u.transfer_id, u.request, u.created_at
+            FROM {keysTable} AS k JOIN usage_records u ON u.account_id = k.column1 AND u.id = k.column2;
+            """);
+
         var state = new LedgerState();
-        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(
-            sql,
-            parameters,
-            transaction,
-            cancellationToken: cancellationToken));
-        foreach (var row in await reader.ReadAsync<BalanceRow>())
+        await using var load = sql.ToCommand(connection, transaction);
+        await using var reader = await load.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            state.Accounts[row.Id] = row.ToBalance();
+            var balance = new LedgerBalance(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)) == 1)
+            {
+                DebitsPending = reader.GetInt64(2),
+                DebitsPosted = reader.GetInt64(3),
+                CreditsPending = reader.GetInt64(4),
+                CreditsPosted = reader.GetInt64(5),
+            };
+            state.Accounts[balance.Id] = balance;
         }
 
-        foreach (var row in await reader.ReadAsync<TransferRow>())
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            var transfer = row.ToTransfer();
+            var transfer = new Transfer(
+                Guid.Parse(reader.GetString(0)),
+                reader.GetString(1),
+                TransferKinds.Parse(reader.GetString(2)),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetInt64(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                reader.GetString(8),
+                reader.GetInt64(9));
             state.Transfers[new TransferKey(transfer.AccountId, transfer.Id)] = transfer;
         }
 
-        foreach (var row in await reader.ReadAsync<OpenRow>())
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            state.OpenReservations.Add(new TransferKey(Guid.Parse(row.AccountId), row.TransferId));
+            state.OpenReservations.Add(new TransferKey(Guid.Parse(reader.GetString(0)), reader.GetString(1)));
         }
 
-        foreach (var row in await reader.ReadAsync<UsageRow>())
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            var usage = row.ToUsage();
+            string? Text(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+            var usage = new UsageRecord(
+                Guid.Parse(reader.GetString(0)),
+                reader.GetString(1),
+                new UsageQuantities(
+                    reader.GetString(2), Text(3), Text(4), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8),
+                    reader.GetInt64(9), reader.GetInt64(10), Text(5)),
+                reader.GetInt64(11),
+                Text(12),
+                reader.GetString(13),
+                reader.GetInt64(14));
             state.Usage[new TransferKey(usage.AccountId, usage.Id)] = usage;
         }
 
@@ -126,33 +152,11 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
         return state;
     }
 
-    /// <summary>"(@x0, @x1, ...)" with the values added as parameters; "(NULL)" matches nothing when empty.</summary>
-    private static string In(DynamicParameters parameters, string prefix, IEnumerable<string> values)
-    {
-        var names = new List<string>();
-        var i = 0;
-        foreach (var value in values)
-        {
-            var name = prefix + i++;
-            parameters.Add(name, value);
-            names.Add("@" + name);
-        }
-
-        return names.Count == 0 ? "(NULL)" : "(" + string.Join(", ", names) + ")";
-    }
-
     private static async Task WriteAsync(
         DbConnection connection, DbTransaction transaction, LedgerChanges changes, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder();
-        var parameters = new DynamicParameters();
-        var n = 0;
-        string P(object? value)
-        {
-            var name = "p" + n++;
-            parameters.Add(name, value);
-            return "@" + name;
-        }
+        var sql = new SqlText();
+        var P = sql.P;
 
         if (changes.Transfers.Count > 0)
         {
@@ -160,11 +164,11 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
             var first = true;
             foreach (var t in changes.Transfers)
             {
-                sql.Append(first ? "" : ",").Append('(')
-                    .Append(P(t.AccountId.ToString("D"))).Append(',').Append(P(t.Id)).Append(',').Append(P(t.Kind.ToText())).Append(',')
-                    .Append(P(t.DebitAccount)).Append(',').Append(P(t.CreditAccount)).Append(',').Append(P(t.Amount)).Append(',')
-                    .Append(P(t.PendingId)).Append(',').Append(P(t.ExpiresAtMs)).Append(',').Append(P(t.Request)).Append(',')
-                    .Append(P(t.CreatedAtMs)).Append(')');
+                sql.Append(first ? "(" : ",(")
+                    .Append(P(t.AccountId.ToString("D"))).Append(",").Append(P(t.Id)).Append(",").Append(P(t.Kind.ToText())).Append(",")
+                    .Append(P(t.DebitAccount)).Append(",").Append(P(t.CreditAccount)).Append(",").Append(P(t.Amount)).Append(",")
+                    .Append(P(t.PendingId)).Append(",").Append(P(t.ExpiresAtMs)).Append(",").Append(P(t.Request)).Append(",")
+                    .Append(P(t.CreatedAtMs)).Append(")");
                 first = false;
             }
 
@@ -186,8 +190,8 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
             var first = true;
             foreach (var (key, reserve) in changes.OpenedReservations)
             {
-                sql.Append(first ? "" : ",").Append('(').Append(P(key.AccountId.ToString("D"))).Append(',').Append(P(key.Id))
-                    .Append(',').Append(P(reserve.Amount)).Append(',').Append(P(reserve.ExpiresAtMs)).Append(')');
+                sql.Append(first ? "(" : ",(").Append(P(key.AccountId.ToString("D"))).Append(",").Append(P(key.Id))
+                    .Append(",").Append(P(reserve.Amount)).Append(",").Append(P(reserve.ExpiresAtMs)).Append(")");
                 first = false;
             }
 
@@ -198,7 +202,7 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
         foreach (var closed in changes.ClosedReservations.GroupBy(k => k.AccountId))
         {
             sql.Append("DELETE FROM open_reservations WHERE account_id = ").Append(P(closed.Key.ToString("D")))
-                .Append(" AND transfer_id IN (").AppendJoin(", ", closed.Select(k => P(k.Id))).Append(");\n");
+                .Append(" AND transfer_id IN ").Append(sql.In(closed.Select(k => k.Id))).Append(";\n");
         }
 
         if (changes.Usage.Count > 0)
@@ -211,19 +215,20 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
             foreach (var u in changes.Usage)
             {
                 var q = u.Quantities;
-                sql.Append(first ? "" : ",").Append('(')
-                    .Append(P(u.AccountId.ToString("D"))).Append(',').Append(P(u.Id)).Append(',').Append(P(q.Kind)).Append(',')
-                    .Append(P(q.Model)).Append(',').Append(P(q.RunId)).Append(',').Append(P(q.ReservationId)).Append(',')
-                    .Append(P(q.InputTokens)).Append(',').Append(P(q.OutputTokens)).Append(',').Append(P(q.EmbeddingTokens)).Append(',')
-                    .Append(P(q.RenderMilliseconds)).Append(',').Append(P(q.ToolCalls)).Append(',').Append(P(u.Charge)).Append(',')
-                    .Append(P(u.TransferId)).Append(',').Append(P(u.Request)).Append(',').Append(P(u.CreatedAtMs)).Append(')');
+                sql.Append(first ? "(" : ",(")
+                    .Append(P(u.AccountId.ToString("D"))).Append(",").Append(P(u.Id)).Append(",").Append(P(q.Kind)).Append(",")
+                    .Append(P(q.Model)).Append(",").Append(P(q.RunId)).Append(",").Append(P(q.ReservationId)).Append(",")
+                    .Append(P(q.InputTokens)).Append(",").Append(P(q.OutputTokens)).Append(",").Append(P(q.EmbeddingTokens)).Append(",")
+                    .Append(P(q.RenderMilliseconds)).Append(",").Append(P(q.ToolCalls)).Append(",").Append(P(u.Charge)).Append(",")
+                    .Append(P(u.TransferId)).Append(",").Append(P(u.Request)).Append(",").Append(P(u.CreatedAtMs)).Append(")");
                 first = false;
             }
 
             sql.Append(";\n");
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken));
+        await using var command = sql.ToCommand(connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<LedgerBalance?> FindBalanceAsync(Guid accountId, CancellationToken cancellationToken)
