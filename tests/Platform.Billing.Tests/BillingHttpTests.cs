@@ -248,6 +248,31 @@ public abstract class BillingHttpTests(BillingProcess billing)
     }
 
     [Fact]
+    public async Task The_running_sweeper_expires_a_reservation_and_returns_its_credits()
+    {
+        var (accountId, key) = await billing.CreateFundedAccountAsync(1_000);
+        using (var reserved = await Client.SendAsync(Request(HttpMethod.Post, "/v1/reservations", key, new { transferId = "short", amount = 400, timeoutSeconds = 1 }), Cancel))
+        {
+            await ReadJsonAsync(reserved, 201);
+        }
+
+        Assert.Equal(600, await billing.AvailableAsync(accountId, key));
+        // The sweeper runs every 200 ms here (Billing:Ledger:SweepIntervalMs).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await billing.AvailableAsync(accountId, key) != 1_000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.Equal(1_000, await billing.AvailableAsync(accountId, key));
+        using var transfers = await Client.SendAsync(Request(HttpMethod.Get, "/v1/transfers?reservationId=short", key), Cancel);
+        var kinds = (await ReadJsonAsync(transfers, 200)).GetProperty("items").EnumerateArray().Select(t => t.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["reserve", "expire"], kinds);
+        using var late = await Client.SendAsync(Request(HttpMethod.Post, "/v1/reservations/short/capture", key, new { }), Cancel);
+        await ReadProblemAsync(late, 409, ProblemTypes.Conflict);
+    }
+
+    [Fact]
     public async Task The_ledger_check_is_admin_only_and_balanced()
     {
         var (_, key) = await billing.CreateFundedAccountAsync(10);

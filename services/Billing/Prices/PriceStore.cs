@@ -14,7 +14,8 @@ public sealed class PriceStore(
     [FromKeyedServices(BillingModule.Name)] Database database, IOptions<BillingOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private (PriceTable Table, DateTimeOffset At)? _cached;
+    // A reference swapped whole, so concurrent readers never see a half-written entry.
+    private volatile CachedTable? _cached;
 
     public async Task<PriceTable> GetAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +28,7 @@ public sealed class PriceStore(
         var rows = await connection.QueryAsync<(string Item, long MicroCredits)>(new CommandDefinition(
             "SELECT item, micro_credits FROM prices", cancellationToken: cancellationToken));
         var table = Merge(options.Value.Prices, rows);
-        _cached = (table, clock.GetUtcNow());
+        _cached = new CachedTable(table, clock.GetUtcNow());
         return table;
     }
 
@@ -64,6 +65,8 @@ public sealed class PriceStore(
         _cached = null;
         return await GetAsync(cancellationToken);
     }
+
+    private sealed record CachedTable(PriceTable Table, DateTimeOffset At);
 
     private static void Add(List<(string, long)> items, string item, long? value)
     {

@@ -17,12 +17,6 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
         "account_id AS AccountId, id AS Id, kind AS Kind, debit_account AS DebitAccount, credit_account AS CreditAccount, " +
         "amount AS Amount, pending_id AS PendingId, expires_at AS ExpiresAtMs, request AS Request, created_at AS CreatedAtMs";
 
-    private const string UsageColumns =
-        "account_id AS AccountId, id AS Id, kind AS Kind, model AS Model, run_id AS RunId, reservation_id AS ReservationId, " +
-        "input_tokens AS InputTokens, output_tokens AS OutputTokens, embedding_tokens AS EmbeddingTokens, " +
-        "render_ms AS RenderMilliseconds, tool_calls AS ToolCalls, charge AS Charge, transfer_id AS TransferId, " +
-        "request AS Request, created_at AS CreatedAtMs";
-
     protected Database Database { get; } = database;
 
     /// <summary>Appended to the account read: PostgreSQL's <c>FOR UPDATE</c>; nothing for SQLite, whose write transaction already excludes other writers.</summary>
@@ -371,34 +365,6 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
     {
         public string AccountId { get; set; } = "";
         public string TransferId { get; set; } = "";
-    }
-
-    internal sealed class UsageRow
-    {
-        public string AccountId { get; set; } = "";
-        public string Id { get; set; } = "";
-        public string Kind { get; set; } = "";
-        public string? Model { get; set; }
-        public string? RunId { get; set; }
-        public string? ReservationId { get; set; }
-        public long InputTokens { get; set; }
-        public long OutputTokens { get; set; }
-        public long EmbeddingTokens { get; set; }
-        public long RenderMilliseconds { get; set; }
-        public long ToolCalls { get; set; }
-        public long Charge { get; set; }
-        public string? TransferId { get; set; }
-        public string Request { get; set; } = "";
-        public long CreatedAtMs { get; set; }
-
-        public UsageRecord ToUsage() => new(
-            Guid.Parse(AccountId),
-            Id,
-            new UsageQuantities(Kind, Model, RunId, InputTokens, OutputTokens, EmbeddingTokens, RenderMilliseconds, ToolCalls, ReservationId),
-            Charge,
-            TransferId,
-            Request,
-            CreatedAtMs);
     }
 
     private sealed class KindSumRow

@@ -1,5 +1,4 @@
 using Dapper;
-using Platform.Billing.Storage;
 using Platform.Storage;
 
 namespace Platform.Billing.Usage;
@@ -21,7 +20,7 @@ public sealed class UsageStore([FromKeyedServices(BillingModule.Name)] Database 
     public async Task<IReadOnlyList<UsageRecord>> ListAsync(UsageQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SqlLedgerStore.UsageRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<UsageRow>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM usage_records
             WHERE {Filter} AND (@afterMs IS NULL OR created_at > @afterMs OR (created_at = @afterMs AND id > @afterId))
@@ -71,6 +70,34 @@ public sealed class UsageStore([FromKeyedServices(BillingModule.Name)] Database 
         afterId = query.AfterId ?? "",
         limit = query.Limit,
     };
+
+    private sealed class UsageRow
+    {
+        public string AccountId { get; set; } = "";
+        public string Id { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string? Model { get; set; }
+        public string? RunId { get; set; }
+        public string? ReservationId { get; set; }
+        public long InputTokens { get; set; }
+        public long OutputTokens { get; set; }
+        public long EmbeddingTokens { get; set; }
+        public long RenderMilliseconds { get; set; }
+        public long ToolCalls { get; set; }
+        public long Charge { get; set; }
+        public string? TransferId { get; set; }
+        public string Request { get; set; } = "";
+        public long CreatedAtMs { get; set; }
+
+        public UsageRecord ToUsage() => new(
+            Guid.Parse(AccountId),
+            Id,
+            new UsageQuantities(Kind, Model, RunId, InputTokens, OutputTokens, EmbeddingTokens, RenderMilliseconds, ToolCalls, ReservationId),
+            Charge,
+            TransferId,
+            Request,
+            CreatedAtMs);
+    }
 
     private sealed class TotalRow
     {

@@ -23,21 +23,3 @@ public sealed class ReserveCreditsBatchConsumer(LedgerMessageHandler handler) : 
         await context.RespondAsync(new ReserveCreditsBatchResult(outcomes));
     }
 }
-
-/// <summary>CaptureCreditsBatch -> CaptureCreditsBatchResult, as <see cref="ReserveCreditsBatchConsumer"/>.</summary>
-public sealed class CaptureCreditsBatchConsumer(LedgerMessageHandler handler) : IConsumer<CaptureCreditsBatch>
-{
-    public async Task Consume(ConsumeContext<CaptureCreditsBatch> context)
-    {
-        var items = context.Message.Items ?? [];
-        if (items.Count > LedgerBatches.MaxItems)
-        {
-            await context.RespondAsync(new CaptureCreditsBatchResult([.. items.Select(i => new CaptureCreditsOutcome(
-                i.TransferId, null, LedgerReplies.Invalid(i.TransferId, i.AccountId, [$"a batch holds at most {LedgerBatches.MaxItems} items"])))]));
-            return;
-        }
-
-        var outcomes = await Task.WhenAll(items.Select(item => handler.CaptureAsync(item, context.CancellationToken)));
-        await context.RespondAsync(new CaptureCreditsBatchResult(outcomes));
-    }
-}
