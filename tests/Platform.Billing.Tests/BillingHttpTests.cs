@@ -245,6 +245,7 @@ public abstract class BillingHttpTests(BillingProcess billing)
         Assert.True(body.GetProperty("reconciles").GetBoolean(), body.ToString());
         Assert.Equal((0L, 1_000_000L, 8_999L), (body.GetProperty("opening").GetInt64(), body.GetProperty("deposits").GetInt64(), body.GetProperty("charges").GetInt64()));
         Assert.Equal(1_000_000 - 8_999, body.GetProperty("closing").GetInt64());
+        Assert.Equal(1_000_000 - 8_999, body.GetProperty("ledgerPostedNow").GetInt64());
     }
 
     [Fact]

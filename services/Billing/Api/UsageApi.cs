@@ -163,7 +163,8 @@ public static class UsageApi
 
         var now = clock.GetUtcNow();
         var start = from ?? new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var end = to ?? now.AddMilliseconds(1);
+        // Default: up to a second from now, so that everything committed so far is in and the stored balance is shown.
+        var end = to ?? now.AddSeconds(1);
         if (end < start)
         {
             return Problems.Validation("to", "must not be before 'from'");

@@ -4,7 +4,8 @@ namespace Platform.Billing.Usage;
 /// An account's posted balance over [From, To), in micro-credits. It reconciles:
 /// <c>Opening + Deposits - Captures - Charges = Closing</c>, where Opening and Closing are summed
 /// independently from all transfers before From and before To. Reservations still pending are
-/// not posted and appear only as <see cref="PendingNow"/>.
+/// not posted and appear only as <see cref="PendingNow"/>. When the period reaches the present,
+/// <see cref="LedgerPostedNow"/> is the stored posted balance, which equals Closing on a quiet account.
 /// </summary>
 public sealed record Statement(
     Guid AccountId,
