@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Platform.Messaging.Scheduling;
 
 namespace Platform.Messaging;
 
@@ -13,6 +14,24 @@ public static class BusRegistration
     public static IServiceCollection AddBusRegistrations(this IServiceCollection services, Action<IBusRegistrationConfigurator> registration)
     {
         GetOrAddRegistrations(services).Add(registration);
+        return services;
+    }
+
+    /// <summary>
+    /// Keeps scheduled messages (saga timeouts) in <paramref name="databaseName"/>'s
+    /// <see cref="ScheduledMessages.Table"/> instead of the broker. A host has one scheduler: when
+    /// several modules ask (standalone), the first one's database holds the timers of all.
+    /// </summary>
+    public static IServiceCollection AddBusScheduler(this IServiceCollection services, string databaseName)
+    {
+        if (services.Any(d => d.ServiceType == typeof(SchedulerOptions)))
+        {
+            return services;
+        }
+
+        services.AddSingleton(new SchedulerOptions { DatabaseName = databaseName });
+        services.AddSingleton<IScheduleMessageProvider, DatabaseScheduleMessageProvider>();
+        services.AddHostedService<ScheduledMessagePoller>();
         return services;
     }
 
@@ -31,6 +50,11 @@ public static class BusRegistration
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
+                if (context.GetService<IScheduleMessageProvider>() is { } scheduler)
+                {
+                    endpoint.UseFilter(new DatabaseSchedulerFilter(scheduler, context));
+                }
+
                 endpoint.UseMessageRetry(retry => retry.Intervals(options.RetryIntervalsMs));
                 // Sends and publishes made while consuming leave only after the consumer succeeds,
                 // so a retried message does not emit its events twice.

@@ -42,9 +42,11 @@ public sealed class Database : IAsyncDisposable
 
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        // Foreign keys are off by default in SQLite and this is per connection.
+        // Per connection: foreign keys are off by default; SQLite's own busy handler makes every
+        // statement (BEGIN IMMEDIATE included) wait for the write lock instead of failing at once.
+        // WAL lets readers proceed while one writer commits; it is persistent, set once per file.
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA foreign_keys = ON;";
+        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
