@@ -52,6 +52,8 @@ public static class ServiceDefaultsExtensions
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.MaxDepth = 32;
+            // The web default reads "12" and "NaN" as numbers; a number must be a JSON number.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
         // Binding failures (malformed JSON, wrong types) throw, so the exception handler can name the field.

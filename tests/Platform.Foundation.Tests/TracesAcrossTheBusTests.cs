@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
-using Platform.Billing;
-using Platform.Ingest;
+// Any public class of a service's assembly names its entry point; the modules themselves are static.
+using Platform.Billing.Accounts;
+using Platform.Ingest.Documents;
 using Platform.Testing;
 using Xunit;
 using static Platform.Testing.PlatformApi;
@@ -21,17 +22,17 @@ public sealed class TracesAcrossTheBusTests : IAsyncLifetime
     private readonly SpanCollector _spans = new();
     private RabbitMqVirtualHost _vhost = null!;
     private PostgresDatabases _databases = null!;
-    private WebApplicationFactory<BillingModule> _billing = null!;
-    private WebApplicationFactory<IngestModule> _ingest = null!;
+    private WebApplicationFactory<AccountStore> _billing = null!;
+    private WebApplicationFactory<DocumentStore> _ingest = null!;
 
     public async ValueTask InitializeAsync()
     {
         _vhost = await TestServers.CreateVirtualHostAsync();
         _databases = await TestServers.CreatePostgresPrefixAsync();
         var settings = PlatformSettings.Distributed(_vhost, _databases);
-        _billing = new WebApplicationFactory<BillingModule>().WithWebHostBuilder(web => Configure(web, settings));
+        _billing = new WebApplicationFactory<AccountStore>().WithWebHostBuilder(web => Configure(web, settings));
         // Activity listeners are process-wide: Ingest's tracer provider sees Billing's spans too, so collect there only.
-        _ingest = new WebApplicationFactory<IngestModule>().WithWebHostBuilder(web =>
+        _ingest = new WebApplicationFactory<DocumentStore>().WithWebHostBuilder(web =>
         {
             Configure(web, settings);
             web.ConfigureServices(services => services.AddSingleton<BaseProcessor<Activity>>(_spans));

@@ -80,11 +80,13 @@ public sealed class PlatformExceptionHandler(IProblemDetailsService problemDetai
         if (exception.InnerException is JsonException { Path: { } path } json)
         {
             var field = path.TrimStart('$', '.');
-            problem.Detail = json.Message;
-            problem.Extensions["errors"] = new Dictionary<string, string[]>
-            {
-                [field.Length == 0 ? "body" : field] = [json.Message],
-            };
+            field = field.Length == 0 ? "body" : field;
+            // The serializer's own message names .NET types; say what the client can act on instead.
+            var message = json.Message.Contains("could not be converted", StringComparison.Ordinal)
+                ? "has the wrong JSON type for this field"
+                : json.Message.Split(" Path: ", 2)[0];
+            problem.Detail = $"'{field}' {message} (line {json.LineNumber + 1}, byte {json.BytePositionInLine}).";
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
         }
 
         return problem;

@@ -19,11 +19,15 @@ public static class Problems
             detail: string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")),
             type: ProblemTypes.Validation);
 
-    public static ProblemHttpResult NotFound(string what, string id) =>
+    /// <summary>404 for an account's resource; another account's id answers exactly the same.</summary>
+    public static ProblemHttpResult NotFound(string what, string id) => NotFound(what, id, $"No {what} '{id}' exists for this account.");
+
+    /// <summary>404 with a detail of the caller's choosing (e.g. for resources shared by all accounts).</summary>
+    public static ProblemHttpResult NotFound(string what, string id, string detail) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound,
             title: $"The {what} was not found.",
-            detail: $"No {what} '{id}' exists for this account.",
+            detail: detail,
             type: ProblemTypes.NotFound);
 
     public static ProblemHttpResult Forbidden(string detail) =>
