@@ -77,7 +77,7 @@ public abstract class BillingProcess(Engine engine) : IAsyncLifetime
 
         if (Databases is not null)
         {
-            await Databases.DisposeAsync();
+            await TestCleanup.DropAsync(Databases);
         }
 
         if (VirtualHost is not null)

@@ -148,7 +148,7 @@ public sealed class LedgerHarness : IAsyncDisposable
 
         if (_postgres is not null)
         {
-            await _postgres.DisposeAsync();
+            await TestCleanup.DropAsync(_postgres);
         }
 
         if (_directory is not null)
