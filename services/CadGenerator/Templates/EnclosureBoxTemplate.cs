@@ -23,5 +23,10 @@ public static class EnclosureBoxTemplate
             new("lip_height", "must not be deeper than the box's inside height",
                 p => p["lip_height"] <= p["inner_height"]),
         ],
-        ScadSources.Load("enclosure_box.scad"));
+        ScadSources.Load("enclosure_box.scad"),
+        p => new(
+            p["inner_length"] + 2 * p["wall"],
+            2 * (p["inner_width"] + 2 * p["wall"]) + 5, // box and lid side by side, 5 mm apart
+            Math.Max(p["floor_thickness"] + p["inner_height"], p["lid_thickness"] + p["lip_height"]),
+            Components: 2));
 }

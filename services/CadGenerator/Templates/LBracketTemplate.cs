@@ -24,5 +24,6 @@ public static class LBracketTemplate
             new("thickness", "must be less than each leg's length",
                 p => p["thickness"] < p["leg_a"] && p["thickness"] < p["leg_b"]),
         ],
-        ScadSources.Load("l_bracket.scad"));
+        ScadSources.Load("l_bracket.scad"),
+        p => new(p["leg_a"], p["width"], p["leg_b"]));
 }

@@ -59,8 +59,13 @@ public static class ParameterResolver
         return Resolve(template, values, prefix, error, valid);
     }
 
+    /// <summary>Values already read as numbers (the prompt parser's, or a stored job's).</summary>
+    public static ResolvedParameters? Resolve(
+        CadTemplate template, IReadOnlyDictionary<string, double> values, string prefix, Action<string, string> error) =>
+        Resolve(template, values, prefix, error, valid: true);
+
     private static ResolvedParameters? Resolve(
-        CadTemplate template, Dictionary<string, double> values, string prefix, Action<string, string> error, bool valid)
+        CadTemplate template, IReadOnlyDictionary<string, double> values, string prefix, Action<string, string> error, bool valid)
     {
         foreach (var name in values.Keys.Where(n => template.FindParameter(n) is null))
         {

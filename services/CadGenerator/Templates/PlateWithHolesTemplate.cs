@@ -28,5 +28,6 @@ public static class PlateWithHolesTemplate
             new("corner_radius", "must be less than half the length and half the width",
                 p => 2 * p["corner_radius"] < p["length"] && 2 * p["corner_radius"] < p["width"]),
         ],
-        ScadSources.Load("plate_with_holes.scad"));
+        ScadSources.Load("plate_with_holes.scad"),
+        p => new(p["length"], p["width"], p["thickness"]));
 }

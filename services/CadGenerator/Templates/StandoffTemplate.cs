@@ -20,5 +20,6 @@ public static class StandoffTemplate
             new("chamfer", "must be less than half the height",
                 p => p["chamfer"] * 2 < p["height"]),
         ],
-        ScadSources.Load("standoff.scad"));
+        ScadSources.Load("standoff.scad"),
+        p => new(p["outer_diameter"], p["outer_diameter"], p["height"]));
 }

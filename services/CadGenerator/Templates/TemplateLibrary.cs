@@ -9,6 +9,10 @@ public sealed class TemplateLibrary
         StandoffTemplate.Create(),
         PlateWithHolesTemplate.Create(),
         EnclosureBoxTemplate.Create(),
+        SpurGearTemplate.Create(),
+        HookTemplate.Create(),
+        PipeClampTemplate.Create(),
+        DeviceStandTemplate.Create(),
     ]);
 
     private readonly Dictionary<string, CadTemplate> _byId;

@@ -16,10 +16,12 @@ difference() {
 // Lid, upside down (plate on the bed, lip up), beside the box.
 translate([0, outer_width + gap, 0]) {
     cube([outer_length, outer_width, lid_thickness]);
-    translate([wall + lid_clearance, wall + lid_clearance, lid_thickness])
+    // The lip starts inside the plate: merely touching it, rounding can leave a hairline gap and
+    // the lid would print as two loose parts (mesh validation found exactly that at 0.8 mm).
+    translate([wall + lid_clearance, wall + lid_clearance, lid_thickness / 2])
         difference() {
-            cube([lip_length, lip_width, lip_height]);
+            cube([lip_length, lip_width, lip_height + lid_thickness / 2]);
             translate([wall, wall, -1])
-                cube([lip_length - 2 * wall, lip_width - 2 * wall, lip_height + 2]);
+                cube([lip_length - 2 * wall, lip_width - 2 * wall, lip_height + lid_thickness / 2 + 2]);
         }
 }
