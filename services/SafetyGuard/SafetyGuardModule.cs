@@ -1,7 +1,12 @@
+using Platform.Messaging;
+using Platform.SafetyGuard.Actions;
 using Platform.SafetyGuard.Api;
 using Platform.SafetyGuard.Audit;
+using Platform.SafetyGuard.Classifiers;
 using Platform.SafetyGuard.Decisions;
 using Platform.SafetyGuard.Detectors;
+using Platform.SafetyGuard.Messaging;
+using Platform.SafetyGuard.Policies;
 using Platform.SafetyGuard.Storage;
 using Platform.SafetyGuard.Text;
 using Platform.ServiceDefaults;
@@ -27,25 +32,39 @@ public static class SafetyGuardModule
         builder.AddServiceDatabase(Name, SafetyGuardMigrations.All);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(DetectorSet.Default);
-        builder.Services.AddSingleton(PromptPolicy.Default);
+        // Loaded at start-up (not on the first check): a missing model file stops the service with its path.
+        builder.Services.AddSingleton(_ => PromptClassifiers.Load(options.ModelDirectory));
         builder.Services.AddSingleton<PromptGuard>();
         builder.Services.AddSingleton<DecisionLog>();
+        builder.Services.AddSingleton<DecisionRecorder>();
+        builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PromptChecks>();
+        builder.Services.AddSingleton<ActionChecks>();
+        builder.Services.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<CheckPromptConsumer>();
+            bus.AddConsumer<CheckActionConsumer>();
+        });
         return builder;
     }
 
     public static RouteGroupBuilder MapSafetyGuard(this IEndpointRouteBuilder endpoints)
     {
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SafetyGuardModule));
         if (!TextNormalizer.IsUnicodeNormalizationAvailable)
         {
             // Invariant globalization (or a missing ICU) turns NFKC into a no-op; detection still runs but
-            // only fullwidth ASCII is folded, so the operator must know.
-            endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SafetyGuardModule))
-                .LogWarning("Unicode normalisation is unavailable in this process (invariant globalization or no ICU); SafetyGuard folds fullwidth ASCII only");
+            // only fullwidth ASCII and homoglyphs are folded, so the operator must know.
+            logger.LogWarning("Unicode normalisation is unavailable in this process (invariant globalization or no ICU); SafetyGuard folds fullwidth ASCII and homoglyphs only");
         }
+
+        // Resolve now so model or default-policy problems stop the start, not the first request.
+        endpoints.ServiceProvider.GetRequiredService<PromptGuard>();
+        _ = GuardPolicy.Default;
 
         var api = endpoints.MapGroup("").WithGroupName(Name);
         api.MapCheckApi();
+        api.MapPoliciesApi();
         api.MapDecisionsApi();
         return api;
     }

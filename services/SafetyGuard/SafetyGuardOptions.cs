@@ -7,4 +7,7 @@ public sealed class SafetyGuardOptions
 
     /// <summary>Longest text (UTF-16 chars) a check accepts; longer ones get 413 before any work.</summary>
     public int MaxTextChars { get; set; } = 100_000;
+
+    /// <summary>Where the llm_guardrail model JSON files are; the build output's <c>models/llm_guardrail</c> when unset.</summary>
+    public string? ModelDirectory { get; set; }
 }

@@ -1,3 +1,4 @@
+using Platform.SafetyGuard.Classifiers;
 using Platform.SafetyGuard.Decisions;
 using Platform.SafetyGuard.Detectors;
 
@@ -5,12 +6,12 @@ namespace Platform.SafetyGuard.Tests;
 
 public sealed class PromptGuardTests
 {
-    private readonly PromptGuard _guard = new(DetectorSet.Default, PromptPolicy.Default);
+    private readonly PromptGuard _guard = new(DetectorSet.Default, PromptClassifiers.Default);
 
     [Fact]
     public void Clean_text_is_allowed()
     {
-        var verdict = _guard.Check("Summarise the attached meeting notes from version 1.2.3 in three bullet points.");
+        var verdict = _guard.Check("Summarise the attached meeting notes from version 1.2.3 in three bullet points.", PromptPolicy.Default);
         Assert.Equal(DecisionOutcome.Allow, verdict.Outcome);
         Assert.Empty(verdict.RuleIds);
         Assert.Empty(verdict.Detection.Findings);
@@ -21,7 +22,7 @@ public sealed class PromptGuardTests
     public void Personal_data_is_redacted_with_typed_placeholders()
     {
         const string text = "Mail john@example.com, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00, host 10.1.2.3.";
-        var verdict = _guard.Check(text);
+        var verdict = _guard.Check(text, PromptPolicy.Default);
 
         Assert.Equal(DecisionOutcome.Redact, verdict.Outcome);
         Assert.Equal([PromptPolicy.PiiRedact], verdict.RuleIds);
@@ -33,7 +34,7 @@ public sealed class PromptGuardTests
     public void Finding_offsets_point_into_the_original_text()
     {
         const string text = "a\u200B b@example.com c 192.168.0.1";
-        var verdict = _guard.Check(text);
+        var verdict = _guard.Check(text, PromptPolicy.Default);
 
         foreach (var finding in verdict.Detection.Findings)
         {
@@ -47,14 +48,14 @@ public sealed class PromptGuardTests
     [Fact]
     public void Redaction_covers_zero_width_characters_inside_a_finding()
     {
-        var verdict = _guard.Check("x jo\u200Bhn@exa\u200Bmple.com y");
+        var verdict = _guard.Check("x jo\u200Bhn@exa\u200Bmple.com y", PromptPolicy.Default);
         Assert.Equal("x [EMAIL] y", verdict.RedactedText);
     }
 
     [Fact]
     public void Secrets_are_denied_without_redacted_text()
     {
-        var verdict = _guard.Check("use ghp_1234567890abcdefghijABCDEFGHIJ123456 and mail me at a@example.com");
+        var verdict = _guard.Check("use ghp_1234567890abcdefghijABCDEFGHIJ123456 and mail me at a@example.com", PromptPolicy.Default);
 
         Assert.Equal(DecisionOutcome.Deny, verdict.Outcome);
         Assert.Equal([PromptPolicy.SecretsBlock, PromptPolicy.PiiRedact], verdict.RuleIds);
@@ -76,7 +77,7 @@ public sealed class PromptGuardTests
     [Fact]
     public void Latency_is_measured()
     {
-        var verdict = _guard.Check(string.Concat(Enumerable.Repeat("some text with an address x@example.com ", 50)));
+        var verdict = _guard.Check(string.Concat(Enumerable.Repeat("some text with an address x@example.com ", 50)), PromptPolicy.Default);
         Assert.True(verdict.Latency > TimeSpan.Zero);
         Assert.Equal(50, verdict.Detection.CountsByType()["email"]);
     }

@@ -4,4 +4,5 @@ namespace Platform.SafetyGuard.Audit;
 public static class DecisionKinds
 {
     public const string Prompt = "prompt";
+    public const string Action = "action";
 }

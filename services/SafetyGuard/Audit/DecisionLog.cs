@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Platform.SafetyGuard.Classifiers;
 using Platform.SafetyGuard.Decisions;
 using Platform.Storage;
 
@@ -13,8 +14,8 @@ public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Data
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO decisions (id, account_id, created_at, kind, decision, rule_ids, finding_counts, latency_us, text_length, text_sha256)
-            VALUES (@Id, @AccountId, @CreatedAt, @Kind, @Decision, @RuleIds, @FindingCounts, @LatencyUs, @TextLength, @TextSha256)
+            INSERT INTO decisions (id, account_id, created_at, kind, decision, rule_ids, finding_counts, latency_us, text_length, text_sha256, tool, scores)
+            VALUES (@Id, @AccountId, @CreatedAt, @Kind, @Decision, @RuleIds, @FindingCounts, @LatencyUs, @TextLength, @TextSha256, @Tool, @Scores)
             """,
             new
             {
@@ -28,6 +29,8 @@ public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Data
                 LatencyUs = (long)Math.Round(record.LatencyMs * 1000),
                 record.TextLength,
                 record.TextSha256,
+                record.Tool,
+                Scores = record.Scores is { Count: > 0 } scores ? JsonSerializer.Serialize(scores.ToDictionary(s => s.Name, s => s.Score)) : null,
             },
             cancellationToken: cancellationToken));
     }
@@ -37,8 +40,8 @@ public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Data
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
             """
-            SELECT id, kind, decision, rule_ids AS RuleIds, finding_counts AS FindingCounts, latency_us AS LatencyUs,
-                   text_length AS TextLength, text_sha256 AS TextSha256, created_at AS CreatedAt
+            SELECT id AS Id, kind AS Kind, decision AS Decision, rule_ids AS RuleIds, finding_counts AS FindingCounts, latency_us AS LatencyUs,
+                   text_length AS TextLength, text_sha256 AS TextSha256, created_at AS CreatedAt, tool AS Tool, scores AS Scores
             FROM decisions
             WHERE account_id = @accountId
               AND (@decision IS NULL OR decision = @decision)
@@ -61,13 +64,25 @@ public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Data
         return [.. rows.Select(r => r.ToRecord())];
     }
 
-    private sealed record DecisionRow(
-        string Id, string Kind, string Decision, string RuleIds, string FindingCounts,
-        long LatencyUs, long TextLength, string TextSha256, long CreatedAt)
+    // A class with settable properties: Dapper maps it by name on both SQLite and PostgreSQL.
+    private sealed class DecisionRow
     {
+        public string Id { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string Decision { get; set; } = "";
+        public string RuleIds { get; set; } = "";
+        public string FindingCounts { get; set; } = "{}";
+        public long LatencyUs { get; set; }
+        public long TextLength { get; set; }
+        public string TextSha256 { get; set; } = "";
+        public long CreatedAt { get; set; }
+        public string? Tool { get; set; }
+        public string? Scores { get; set; }
+
         public DecisionRecord ToRecord()
         {
             var counts = JsonSerializer.Deserialize<Dictionary<string, int>>(FindingCounts) ?? [];
+            var scores = Scores is null ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(Scores);
             DecisionOutcomes.TryParse(Decision, out var outcome);
             return new DecisionRecord(
                 Id,
@@ -78,7 +93,9 @@ public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Data
                 LatencyUs / 1000.0,
                 TextLength,
                 TextSha256,
-                DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
+                DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+                Tool,
+                scores is null ? null : [.. scores.Select(s => new ClassifierScore(s.Key, s.Value)).OrderBy(s => s.Name, StringComparer.Ordinal)]);
         }
     }
 }

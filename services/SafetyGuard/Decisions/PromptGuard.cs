@@ -1,20 +1,42 @@
 using System.Diagnostics;
+using Platform.SafetyGuard.Classifiers;
 using Platform.SafetyGuard.Detectors;
 using Platform.SafetyGuard.Text;
 
 namespace Platform.SafetyGuard.Decisions;
 
 /// <summary>
-/// Checks a prompt: normalise, detect, decide, redact. Pure and synchronous (no I/O), so the HTTP
-/// endpoint and the bus consumer share it and its latency is the guard's own.
+/// Checks a prompt: normalise, detect, score, decide, redact. Pure and synchronous (no I/O), so the
+/// HTTP endpoint and the bus consumer share it and its latency is the guard's own.
 /// </summary>
-public sealed class PromptGuard(DetectorSet detectors, PromptPolicy policy)
+public sealed class PromptGuard(DetectorSet detectors, PromptClassifiers classifiers)
 {
-    public PromptVerdict Check(string text)
+    public PromptVerdict Check(string text, PromptPolicy policy)
     {
         var started = Stopwatch.GetTimestamp();
         var normalized = TextNormalizer.Normalize(text);
-        var detection = detectors.Detect(normalized);
+        var decoded = EncodedContent.Decode(normalized.Text);
+        var detection = detectors.Detect(normalized, decoded);
+        if (policy.UsesClassifiers)
+        {
+            // The classifiers read the normalised text (so homoglyphs and zero-width splits do not hide
+            // words from them) and every decoded blob; each keeps its highest score.
+            var scores = classifiers.Score(normalized.Text).ToArray();
+            foreach (var (_, content) in decoded)
+            {
+                var inner = classifiers.Score(TextNormalizer.Normalize(content).Text);
+                for (var i = 0; i < scores.Length; i++)
+                {
+                    if (inner[i].Score > scores[i].Score)
+                    {
+                        scores[i] = inner[i];
+                    }
+                }
+            }
+
+            detection = detection with { Scores = scores };
+        }
+
         var decision = policy.Decide(detection);
         var redacted = decision.Outcome == DecisionOutcome.Redact
             ? Redactor.Redact(text, decision.Redactions, PlaceholderFor)

@@ -1,4 +1,6 @@
+using Platform.SafetyGuard.Classifiers;
 using Platform.SafetyGuard.Detectors;
+using Platform.SafetyGuard.Policies;
 
 namespace Platform.SafetyGuard.Decisions;
 
@@ -6,26 +8,16 @@ namespace Platform.SafetyGuard.Decisions;
 /// Decides a prompt from what the detectors found: every matching rule fires, and the strictest
 /// action wins. Only the findings of rules that redact are redacted.
 /// </summary>
-public sealed record PromptPolicy(string Id, IReadOnlyList<PromptRule> Rules)
+public sealed record PromptPolicy(IReadOnlyList<PromptRule> Rules)
 {
     public const string SecretsBlock = "secrets.block";
     public const string PiiRedact = "pii.redact";
 
-    /// <summary>
-    /// The policy every account has until it sets its own: credentials never pass, personal data
-    /// is replaced by typed placeholders.
-    /// </summary>
-    public static PromptPolicy Default { get; } = new("default",
-    [
-        new(SecretsBlock, DecisionOutcome.Deny, new HashSet<string>(StringComparer.Ordinal)
-        {
-            "private_key", "jwt", "aws_access_key_id", "github_token",
-        }),
-        new(PiiRedact, DecisionOutcome.Redact, new HashSet<string>(StringComparer.Ordinal)
-        {
-            "email", "payment_card", "iban", "ipv4",
-        }),
-    ]);
+    /// <summary>The prompt rules of the shipped default policy (<c>Policies/default-policy.yaml</c>).</summary>
+    public static PromptPolicy Default => GuardPolicy.Default.Prompt;
+
+    /// <summary>True when some rule reads a classifier, so checks must pay for scoring.</summary>
+    public bool UsesClassifiers { get; } = Rules.Any(r => r.Detectors.Any(d => PromptClassifiers.Names.Contains(d)));
 
     public PolicyDecision Decide(DetectionResult detection)
     {
@@ -35,7 +27,7 @@ public sealed record PromptPolicy(string Id, IReadOnlyList<PromptRule> Rules)
         foreach (var rule in Rules)
         {
             var matched = detection.Findings.Where(rule.Matches).ToList();
-            if (matched.Count == 0)
+            if (matched.Count == 0 && !rule.FiresOn(detection))
             {
                 continue;
             }

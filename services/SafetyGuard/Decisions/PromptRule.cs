@@ -3,10 +3,24 @@ using Platform.SafetyGuard.Detectors;
 namespace Platform.SafetyGuard.Decisions;
 
 /// <summary>
-/// One rule of a prompt policy: when any finding of <see cref="FindingTypes"/> is present, the rule
-/// fires with <see cref="Action"/>. Rules are data, so YAML policies can supply them later.
+/// One rule of a prompt policy. It fires with <see cref="Action"/> when any finding of a pattern
+/// detector in <see cref="Detectors"/> is present, or when a classifier in it scores at least
+/// <see cref="Threshold"/>.
 /// </summary>
-public sealed record PromptRule(string Id, DecisionOutcome Action, IReadOnlySet<string> FindingTypes)
+public sealed record PromptRule(string Id, DecisionOutcome Action, IReadOnlySet<string> Detectors, double Threshold = 0.5)
 {
-    public bool Matches(Finding finding) => FindingTypes.Contains(finding.Type);
+    public bool Matches(Finding finding) => Detectors.Contains(finding.Type);
+
+    public bool FiresOn(DetectionResult detection)
+    {
+        foreach (var score in detection.Scores)
+        {
+            if (score.Score >= Threshold && Detectors.Contains(score.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -1,14 +1,35 @@
+using Platform.SafetyGuard.Classifiers;
+
 namespace Platform.SafetyGuard.Detectors;
 
 /// <summary>
-/// Everything the detectors found in one text, in order of position. Classifier scores join this
-/// result when the trained detectors arrive; policies read it, never the detectors directly.
+/// Everything the detectors found in one text: pattern findings in order of position, and the
+/// trained classifiers' scores (empty when the policy asked for none). Policies read this, never
+/// the detectors directly.
 /// </summary>
-public sealed record DetectionResult(IReadOnlyList<Finding> Findings)
+public sealed record DetectionResult(IReadOnlyList<Finding> Findings, IReadOnlyList<ClassifierScore> Scores)
 {
-    public static readonly DetectionResult Empty = new([]);
+    public static readonly DetectionResult Empty = new([], []);
+
+    public DetectionResult(IReadOnlyList<Finding> findings)
+        : this(findings, [])
+    {
+    }
 
     /// <summary>How many findings of each type, for audit records that must not hold the text.</summary>
     public IReadOnlyDictionary<string, int> CountsByType() =>
         Findings.GroupBy(f => f.Type, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    public double? ScoreOf(string classifier)
+    {
+        foreach (var score in Scores)
+        {
+            if (score.Name == classifier)
+            {
+                return score.Score;
+            }
+        }
+
+        return null;
+    }
 }

@@ -2,25 +2,37 @@ using Platform.SafetyGuard.Text;
 
 namespace Platform.SafetyGuard.Detectors;
 
-/// <summary>The detectors a check runs, applied to normalised text with findings mapped back to the original.</summary>
+/// <summary>
+/// The detectors a check runs, applied to normalised text with findings mapped back to the original.
+/// Readable text hidden in base64 or hex blobs is normalised and checked as well; what is found in
+/// it is reported over the whole blob.
+/// </summary>
 public sealed class DetectorSet(IReadOnlyList<IDetector> detectors)
 {
     /// <summary>Every built-in pattern detector: cheap, local, deterministic.</summary>
     public static DetectorSet Default { get; } = new(
     [
         new EmailDetector(),
+        new PhoneDetector(),
         new PaymentCardDetector(),
         new IbanDetector(),
+        new NationalIdDetector(),
         new Ipv4Detector(),
         new PrivateKeyDetector(),
         new JwtDetector(),
         new AwsAccessKeyDetector(),
+        .. CloudKeyPatterns.All(),
         new GitHubTokenDetector(),
     ]);
 
     public IReadOnlyList<IDetector> Detectors { get; } = detectors;
 
-    public DetectionResult Detect(NormalizedText text)
+    public IEnumerable<string> Types => Detectors.Select(d => d.Type);
+
+    public DetectionResult Detect(NormalizedText text) => Detect(text, EncodedContent.Decode(text.Text));
+
+    /// <summary>Detects in <paramref name="text"/> and in the blobs already decoded from it (spans in the normalised text).</summary>
+    public DetectionResult Detect(NormalizedText text, IReadOnlyList<(TextSpan Blob, string Decoded)> decoded)
     {
         var findings = new List<Finding>();
         foreach (var detector in Detectors)
@@ -29,6 +41,19 @@ public sealed class DetectorSet(IReadOnlyList<IDetector> detectors)
             {
                 var original = text.ToOriginal(span);
                 findings.Add(new Finding(detector.Type, detector.Category, original.Start, original.Length));
+            }
+        }
+
+        foreach (var (blob, content) in decoded)
+        {
+            var inner = TextNormalizer.Normalize(content).Text;
+            var original = text.ToOriginal(blob);
+            foreach (var detector in Detectors)
+            {
+                if (detector.Detect(inner).Any())
+                {
+                    findings.Add(new Finding(detector.Type, detector.Category, original.Start, original.Length));
+                }
             }
         }
 

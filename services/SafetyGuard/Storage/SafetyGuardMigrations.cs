@@ -25,5 +25,21 @@ public static class SafetyGuardMigrations
             CREATE INDEX ix_decisions_account_id ON decisions (account_id, id);
             CREATE INDEX ix_decisions_account_created ON decisions (account_id, created_at);
             """),
+        // Action decisions name their tool; classifier scores are kept with prompt decisions.
+        new(2, "decision tool and classifier scores",
+            """
+            ALTER TABLE decisions ADD COLUMN tool TEXT;
+            ALTER TABLE decisions ADD COLUMN scores TEXT;
+            """),
+        // One policy per account: the YAML as the account sent it (it validated completely before it was stored).
+        new(3, "account policies",
+            """
+            CREATE TABLE policies (
+                account_id  TEXT PRIMARY KEY,
+                policy_id   TEXT NOT NULL,
+                yaml        TEXT NOT NULL,
+                updated_at  BIGINT NOT NULL
+            );
+            """),
     ];
 }

@@ -5,7 +5,8 @@ namespace Platform.SafetyGuard.Text;
 
 /// <summary>
 /// Undoes the cheap tricks that hide text from pattern detectors: compatibility forms (fullwidth
-/// letters, ligatures, superscripts: Unicode NFKC), and invisible characters (zero-width spaces and
+/// letters, ligatures, superscripts: Unicode NFKC), look-alike letters from other scripts
+/// (Cyrillic and Greek, folded by <see cref="Homoglyphs"/>), and invisible characters (zero-width spaces and
 /// joiners, bidi controls, soft hyphens) that split a token without changing how it looks.
 /// Each base character is normalised together with its combining marks, so every normalised char
 /// maps back to a range of the original text.
@@ -120,11 +121,11 @@ public static class TextNormalizer
     {
         var normalized = group.Normalize(NormalizationForm.FormKC);
         // Without ICU, Normalize returns its input; folding fullwidth ASCII keeps the commonest disguise covered.
-        return normalized.Any(IsFullwidth) ? string.Create(normalized.Length, normalized, (chars, source) =>
+        return normalized.Any(c => IsFullwidth(c) || Homoglyphs.TryFold(c, out _)) ? string.Create(normalized.Length, normalized, (chars, source) =>
         {
             for (var k = 0; k < source.Length; k++)
             {
-                chars[k] = Fold(source[k]);
+                chars[k] = Homoglyphs.TryFold(source[k], out var folded) ? folded : Fold(source[k]);
             }
         }) : normalized;
     }
