@@ -1,5 +1,6 @@
 using Platform.Retrieval.Api;
 using Platform.Retrieval.Index;
+using Platform.Retrieval.Index.Hnsw;
 using Platform.Retrieval.Storage;
 using Platform.ServiceDefaults;
 using Platform.Storage;
@@ -21,9 +22,39 @@ public static class RetrievalModule
             .Bind(builder.Configuration.GetSection(RetrievalOptions.SectionName))
             .Validate(o => o.MaxUpsertBodyBytes >= 1024, "Retrieval:MaxUpsertBodyBytes must be at least 1024.")
             .ValidateOnStart();
-        // The exact index is the only backend so far; HNSW and Qdrant will be chosen here by configuration.
-        builder.Services.AddSingleton<IVectorIndex, ExactVectorIndex>();
+        builder.Services.AddSingleton<ExactVectorIndex>();
+        var backend = builder.Configuration.GetSection(RetrievalOptions.SectionName).Get<RetrievalOptions>()?.Backend ?? RetrievalBackend.Hnsw;
+        switch (backend)
+        {
+            case RetrievalBackend.Exact:
+                builder.Services.AddSingleton<IVectorIndex>(provider => provider.GetRequiredService<ExactVectorIndex>());
+                break;
+            case RetrievalBackend.Hnsw:
+                AddHnsw(builder);
+                break;
+            default:
+                throw new InvalidOperationException($"Retrieval:Backend '{backend}' is not available in this build.");
+        }
+
+        builder.Services.AddSingleton(new RetrievalBackendInfo(backend));
         return builder;
+    }
+
+    private static void AddHnsw(IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(HnswOptions.SectionName).Get<HnswOptions>() ?? new HnswOptions();
+        if (options.M < 2 || options.EfConstruction < 1 || options.EfSearch < 1 || options.FlushInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Retrieval:Hnsw needs M >= 2, EfConstruction >= 1, EfSearch >= 1 and a positive FlushInterval.");
+        }
+
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var directory = Path.Combine(Path.GetFullPath(storage.DataDirectory), "retrieval");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(provider => new HnswVectorIndex(
+            provider.GetRequiredService<ExactVectorIndex>(), options, directory, provider.GetRequiredService<ILogger<HnswVectorIndex>>()));
+        builder.Services.AddSingleton<IVectorIndex>(provider => provider.GetRequiredService<HnswVectorIndex>());
+        builder.Services.AddHostedService<HnswMaintenance>();
     }
 
     public static RouteGroupBuilder MapRetrieval(this IEndpointRouteBuilder endpoints)

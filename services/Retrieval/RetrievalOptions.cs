@@ -11,4 +11,7 @@ public sealed class RetrievalOptions
     /// 1,000 points of 1,024 components with their text, which covers the embedding models in use.
     /// </summary>
     public long MaxUpsertBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary><c>exact</c>, <c>hnsw</c> (default) or <c>qdrant</c>.</summary>
+    public RetrievalBackend Backend { get; set; } = RetrievalBackend.Hnsw;
 }

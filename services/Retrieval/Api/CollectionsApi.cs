@@ -70,7 +70,7 @@ public static partial class CollectionsApi
     }
 
     private static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> Search(
-        string collection, SearchRequest request, ClaimsPrincipal user, IVectorIndex index, CancellationToken cancellationToken)
+        string collection, SearchRequest request, ClaimsPrincipal user, IVectorIndex index, RetrievalBackendInfo backendInfo, CancellationToken cancellationToken)
     {
         var validator = new Validator();
         ValidateCollection(validator, collection);
@@ -102,7 +102,7 @@ public static partial class CollectionsApi
                 "vector", $"has {request.Vector!.Length} components but collection '{collection}' has dimension {expected}");
         }
 
-        var backend = new KeyValuePair<string, object?>("backend", "exact");
+        var backend = new KeyValuePair<string, object?>("backend", backendInfo.Tag);
         RetrievalTelemetry.SearchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, backend);
         RetrievalTelemetry.PointsScanned.Record(result.Scanned, backend);
         return TypedResults.Ok(new SearchResponse(

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using Platform.Retrieval.Index;
+using Platform.Retrieval.Index.Hnsw;
 using Platform.Storage;
 
 namespace Platform.Retrieval.Storage;
@@ -146,6 +148,59 @@ public sealed class ExactVectorIndex([FromKeyedServices(RetrievalModule.Name)] D
             new { account = accountId.ToString() },
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => new CollectionInfo(r.Name, (int)r.Dimension, r.Count, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)))];
+    }
+
+    /// <summary>The collection's fixed dimension, or null when the account has no such collection.</summary>
+    public async Task<int?> DimensionAsync(Guid accountId, string collection, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var dimension = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT dimension FROM collections WHERE account_id = @account AND name = @collection",
+            new { account = accountId.ToString(), collection },
+            cancellationToken: cancellationToken));
+        return (int?)dimension;
+    }
+
+    /// <summary>
+    /// Count, latest and summed update times of the collection's points: derived indexes compare it
+    /// with what they were built from. The sum is taken modulo a prime so it fits a BIGINT on both engines.
+    /// </summary>
+    public async Task<CollectionFingerprint> FingerprintAsync(Guid accountId, string collection, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<FingerprintRow>(new CommandDefinition(
+            """
+            SELECT COUNT(*) AS Count,
+                   CAST(COALESCE(MAX(updated_at), 0) AS BIGINT) AS LastUpdated,
+                   CAST(COALESCE(SUM(updated_at % 1000000007), 0) AS BIGINT) AS UpdatedSum
+            FROM points WHERE account_id = @account AND collection = @collection
+            """,
+            new { account = accountId.ToString(), collection },
+            cancellationToken: cancellationToken));
+        return new CollectionFingerprint(row.Count, row.LastUpdated, row.UpdatedSum);
+    }
+
+    /// <summary>Every point of the account's collection, streamed (for rebuilding derived indexes).</summary>
+    public async IAsyncEnumerable<VectorPoint> ReadAllAsync(
+        Guid accountId, string collection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = connection.QueryUnbufferedAsync<PointRow>(
+            "SELECT id, vector, text, document_id AS DocumentId, tags FROM points WHERE account_id = @account AND collection = @collection ORDER BY id",
+            new { account = accountId.ToString(), collection });
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            yield return new VectorPoint(row.Id, VectorBlob.Decode(row.Vector), row.Text, row.DocumentId, row.TagList());
+        }
+    }
+
+    private sealed class FingerprintRow
+    {
+        public long Count { get; init; }
+
+        public long LastUpdated { get; init; }
+
+        public long UpdatedSum { get; init; }
     }
 
     // Settable properties, not a positional record: SQLite reports no type for an aggregate column
