@@ -1,6 +1,7 @@
 using Platform.Inference.Api;
 using Platform.Inference.Models;
 using Platform.Inference.Storage;
+using Platform.Inference.Upstream;
 using Platform.ServiceDefaults;
 using Platform.Storage;
 
@@ -20,6 +21,10 @@ public static class InferenceModule
         builder.Services.AddOptions<InferenceOptions>().Bind(builder.Configuration.GetSection(InferenceOptions.SectionName));
         builder.Services.AddSingleton<ModelRepository>();
         builder.Services.AddHostedService<ModelRepositoryStartup>();
+
+        // Upstream LLM proxy (chat completions, Generate on the bus): services/Inference/Upstream.
+        builder.AddInferenceUpstream();
+        // End of the upstream LLM proxy.
         return builder;
     }
 
@@ -27,6 +32,9 @@ public static class InferenceModule
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
         api.MapModelsApi();
+
+        // Upstream LLM proxy: POST /v1/chat/completions.
+        api.MapChatCompletionsApi();
         return api;
     }
 }
