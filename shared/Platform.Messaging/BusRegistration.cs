@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Platform.Messaging.Outbox;
 using Platform.Messaging.Scheduling;
 
 namespace Platform.Messaging;
@@ -32,6 +33,25 @@ public static class BusRegistration
         services.AddSingleton(new SchedulerOptions { DatabaseName = databaseName });
         services.AddSingleton<IScheduleMessageProvider, DatabaseScheduleMessageProvider>();
         services.AddHostedService<ScheduledMessagePoller>();
+        return services;
+    }
+
+    /// <summary>
+    /// Gives the host an <see cref="TransactionalOutbox"/> in <paramref name="databaseName"/>'s
+    /// <see cref="OutboxTable.Name"/> and its relay. Add <see cref="OutboxTable.Migration"/> to that
+    /// service's migrations. A host has one outbox: when several modules ask (standalone), the first one's database holds it.
+    /// </summary>
+    public static IServiceCollection AddBusOutbox(this IServiceCollection services, string databaseName)
+    {
+        if (services.Any(d => d.ServiceType == typeof(OutboxOptions)))
+        {
+            return services;
+        }
+
+        services.AddSingleton(new OutboxOptions { DatabaseName = databaseName });
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<TransactionalOutbox>();
+        services.AddHostedService<OutboxRelay>();
         return services;
     }
 

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Storage;
+
+namespace Platform.Messaging.Outbox;
+
+/// <summary>
+/// Publishes committed outbox messages in sequence order, then deletes them. One relay works a
+/// database at a time (a PostgreSQL advisory lock; standalone has one process), which keeps the
+/// order; a relay that dies mid-batch leaves its rows, and the next one publishes them again
+/// (at least once, same message ids). A message is never deleted before the broker confirmed it.
+/// </summary>
+public sealed class OutboxRelay(
+    IServiceProvider services, OutboxOptions options, OutboxSignal signal, ILogger<OutboxRelay> logger)
+    : BackgroundService
+{
+    // Arbitrary but fixed: identifies "the outbox relay" among advisory locks of this database.
+    private const long RelayLockKey = 0x0B0C_5EAD_0001;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var database = services.GetRequiredKeyedService<Database>(options.DatabaseName);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var relayed = 0;
+            try
+            {
+                relayed = await RelayBatchAsync(database, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Relaying outbox messages failed; retrying");
+            }
+
+            if (relayed < options.BatchSize)
+            {
+                try
+                {
+                    await signal.WaitAsync(options.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Publishes the oldest batch of messages; returns how many (0 when another relay holds the database).</summary>
+    public async Task<int> RelayBatchAsync(Database database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (database.IsPostgres &&
+            !await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@key)", new { key = RelayLockKey }))
+        {
+            return 0;
+        }
+
+        try
+        {
+            var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+                $"""
+                SELECT sequence AS Sequence, message_id AS MessageId, message_type AS MessageType, body AS Body
+                FROM {OutboxTable.Name} ORDER BY sequence LIMIT @limit
+                """,
+                new { limit = options.BatchSize },
+                cancellationToken: cancellationToken))).ToList();
+            if (rows.Count == 0)
+            {
+                return 0;
+            }
+
+            var publisher = services.GetRequiredService<IPublishEndpoint>();
+            foreach (var row in rows)
+            {
+                var type = Type.GetType(row.MessageType);
+                if (type is null)
+                {
+                    logger.LogError("Outbox message {MessageId} has unknown type {MessageType}; kept for inspection", row.MessageId, row.MessageType);
+                    throw new InvalidOperationException($"Unknown outbox message type {row.MessageType}");
+                }
+
+                var message = JsonSerializer.Deserialize(row.Body, type)!;
+                var messageId = Guid.Parse(row.MessageId);
+                // Awaited one by one: publish confirms arrive in order, so the order on the bus is the sequence order.
+                await publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+            }
+
+            // Exactly the rows published: a transaction that took a lower sequence may commit only now,
+            // and its row must stay for the next batch (a range delete would drop it unpublished).
+            var sequences = string.Join(",", rows.Select(r => r.Sequence));
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM {OutboxTable.Name} WHERE sequence IN ({sequences})",
+                cancellationToken: cancellationToken));
+            OutboxTelemetry.Relayed.Add(rows.Count);
+            return rows.Count;
+        }
+        finally
+        {
+            if (database.IsPostgres)
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = RelayLockKey });
+            }
+        }
+    }
+
+    private sealed class OutboxRow
+    {
+        public long Sequence { get; set; }
+
+        public string MessageId { get; set; } = "";
+
+        public string MessageType { get; set; } = "";
+
+        public string Body { get; set; } = "";
+    }
+}

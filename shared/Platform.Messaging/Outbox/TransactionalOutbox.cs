@@ -1,0 +1,75 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Storage;
+
+namespace Platform.Messaging.Outbox;
+
+/// <summary>
+/// Writes messages to publish into the service's outbox table inside the caller's transaction, so
+/// the message exists if and only if the state change committed. The relay publishes it afterwards
+/// (at least once; each message keeps its id, so consumers can drop repeats).
+/// </summary>
+public sealed class TransactionalOutbox(IServiceProvider services, OutboxOptions options, TimeProvider clock, OutboxSignal signal)
+{
+    private Database Database => services.GetRequiredKeyedService<Database>(options.DatabaseName);
+
+    /// <summary>Adds <paramref name="message"/> to the outbox within <paramref name="transaction"/>; returns its message id.</summary>
+    public async Task<Guid> PublishAsync<T>(T message, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+        where T : class
+    {
+        var id = NewId.NextGuid();
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO {OutboxTable.Name} (message_id, message_type, body, created_at)
+            VALUES (@id, @type, @body, @now)
+            """,
+            new
+            {
+                id = id.ToString(),
+                type = message.GetType().AssemblyQualifiedName,
+                body = JsonSerializer.Serialize(message, message.GetType()),
+                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        // The relay may look before the caller commits; it then finds nothing and looks again on its next poll.
+        signal.Notify();
+        return id;
+    }
+
+    /// <summary>Adds <paramref name="message"/> within the ambient transaction on the outbox's database (e.g. a saga's).</summary>
+    public Task<Guid> PublishAsync<T>(T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        var ambient = AmbientTransaction.For(Database)
+            ?? throw new InvalidOperationException(
+                $"No transaction is open on database '{options.DatabaseName}': pass the connection and transaction of the state change.");
+        return PublishAsync(message, ambient.Connection, ambient.Transaction, cancellationToken);
+    }
+}
+
+/// <summary>Wakes the relay when a message was written in this process, so events do not wait for the next poll.</summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled by another writer.
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
