@@ -2,13 +2,15 @@ using System.Runtime.InteropServices;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
 using Platform.Benchmarks.Scenarios.Bus;
+using Platform.Benchmarks.Scenarios.Safety;
 
 // Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- <scenario> [--out FILE.json] [--quick]
 // Exit codes: 0 done, 1 the scenario failed, 2 bad command line, 3 a dependency (RabbitMQ, ...) is missing, 130 cancelled.
 
 var registry = new ScenarioRegistry()
     .Add(new BusScenario())
-    .Add(new BillingScenario());
+    .Add(new BillingScenario())
+    .Add(new SafetyScenario());
 
 string? scenarioName = null;
 string? outPath = null;
