@@ -37,6 +37,11 @@ public sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>
                 errors.Add($"{prefix}:RetryDelayMs must be 0 to 60000.");
             }
 
+            foreach (var model in settings.Models.Keys.Where(m => !IsBillableName(m)))
+            {
+                errors.Add($"{prefix}:Models has '{model}': client model names must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-' (Billing prices usage by this name; map it to the upstream's name as the value).");
+            }
+
             served.UnionWith(settings.Models.Keys);
         }
 
@@ -71,4 +76,8 @@ public sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>Billing's rule for model names (the same as for transfer ids).</summary>
+    private static bool IsBillableName(string name) =>
+        name.Length is >= 1 and <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
 }

@@ -144,4 +144,20 @@ public sealed class NoUpstreamConfiguredTests
 
         Assert.Contains("Inference:Upstream:Routes:bad:BaseUrl", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_model_name_billing_cannot_price_stops_the_service_at_start()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Inference:Upstream:Routes:hosted:BaseUrl"] = "http://127.0.0.1:9/v1",
+            ["Inference:Upstream:Routes:hosted:Models:meta-llama/Llama-3-8B"] = "",
+            ["Inference:Upstream:Cascades:auto:Models:0"] = "missing",
+        };
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => InferenceHost.StartAsync(settings));
+
+        Assert.Contains("'meta-llama/Llama-3-8B'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Inference:Upstream:Cascades:auto:Models names 'missing'", failure.Message, StringComparison.Ordinal);
+    }
 }
