@@ -82,7 +82,7 @@ public sealed class ChatStreamRelay(ChatTokenCounter counter, ChatCompletionServ
             };
             await TryWriteAsync(response, "data: " + error.ToJsonString());
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (Exception exception) when ((exception is OperationCanceledException or IOException) && aborted.IsCancellationRequested)
         {
             logger.LogInformation("Client left a stream from route {Route}; upstream closed", upstream.Route.Name);
         }

@@ -120,7 +120,7 @@ public sealed class ChatCompletionsProxyTests : IAsyncLifetime
     public async Task A_timed_out_attempt_is_retried()
     {
         _primary.Behave = (call, _) => call == 1 ? UpstreamBehaviour.Slow(5000) : UpstreamBehaviour.Echo();
-        await using var host = await StartWithFallbackAsync(timeoutMs: 300, maxRetries: 1);
+        await using var host = await StartWithFallbackAsync(timeoutMs: 1000, maxRetries: 1);
 
         using var response = await host.Client.PostAsJsonAsync("/v1/chat/completions", Chat(), Cancel);
         await ReadAsync(response, 200);
@@ -151,7 +151,7 @@ public sealed class ChatCompletionsProxyTests : IAsyncLifetime
     public async Task A_timing_out_route_falls_back()
     {
         _primary.Behave = (_, _) => UpstreamBehaviour.Slow(5000);
-        await using var host = await StartWithFallbackAsync(timeoutMs: 300, maxRetries: 1);
+        await using var host = await StartWithFallbackAsync(timeoutMs: 1000, maxRetries: 1);
 
         using var response = await host.Client.PostAsJsonAsync("/v1/chat/completions", Chat(), Cancel);
         await ReadAsync(response, 200);
