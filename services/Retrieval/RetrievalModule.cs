@@ -1,6 +1,7 @@
 using Platform.Retrieval.Api;
 using Platform.Retrieval.Index;
 using Platform.Retrieval.Index.Hnsw;
+using Platform.Retrieval.Index.Qdrant;
 using Platform.Retrieval.Storage;
 using Platform.ServiceDefaults;
 using Platform.Storage;
@@ -23,7 +24,8 @@ public static class RetrievalModule
             .Validate(o => o.MaxUpsertBodyBytes >= 1024, "Retrieval:MaxUpsertBodyBytes must be at least 1024.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ExactVectorIndex>();
-        var backend = builder.Configuration.GetSection(RetrievalOptions.SectionName).Get<RetrievalOptions>()?.Backend ?? RetrievalBackend.Hnsw;
+        var backend = builder.Configuration.GetSection(RetrievalOptions.SectionName).Get<RetrievalOptions>()?.Backend
+            ?? (string.IsNullOrEmpty(builder.Configuration[$"{QdrantOptions.SectionName}:Url"]) ? RetrievalBackend.Hnsw : RetrievalBackend.Qdrant);
         switch (backend)
         {
             case RetrievalBackend.Exact:
@@ -32,8 +34,11 @@ public static class RetrievalModule
             case RetrievalBackend.Hnsw:
                 AddHnsw(builder);
                 break;
+            case RetrievalBackend.Qdrant:
+                AddQdrant(builder);
+                break;
             default:
-                throw new InvalidOperationException($"Retrieval:Backend '{backend}' is not available in this build.");
+                throw new InvalidOperationException($"Retrieval:Backend '{backend}' is not a backend.");
         }
 
         builder.Services.AddSingleton(new RetrievalBackendInfo(backend));
@@ -55,6 +60,22 @@ public static class RetrievalModule
             provider.GetRequiredService<ExactVectorIndex>(), options, directory, provider.GetRequiredService<ILogger<HnswVectorIndex>>()));
         builder.Services.AddSingleton<IVectorIndex>(provider => provider.GetRequiredService<HnswVectorIndex>());
         builder.Services.AddHostedService<HnswMaintenance>();
+    }
+
+    private static void AddQdrant(IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(QdrantOptions.SectionName).Get<QdrantOptions>() ?? new QdrantOptions();
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out _) || options.Timeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Retrieval:Backend is qdrant: set Retrieval:Qdrant:Url to Qdrant's REST address (e.g. http://127.0.0.1:6333) and a positive Timeout.");
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHttpClient(nameof(QdrantClient));
+        builder.Services.AddSingleton(provider => new QdrantClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(QdrantClient)), options));
+        builder.Services.AddSingleton<IVectorIndex>(provider => new QdrantVectorIndex(
+            provider.GetRequiredService<ExactVectorIndex>(), provider.GetRequiredService<QdrantClient>(), options));
     }
 
     public static RouteGroupBuilder MapRetrieval(this IEndpointRouteBuilder endpoints)

@@ -12,6 +12,9 @@ public sealed class RetrievalOptions
     /// </summary>
     public long MaxUpsertBodyBytes { get; set; } = 32L * 1024 * 1024;
 
-    /// <summary><c>exact</c>, <c>hnsw</c> (default) or <c>qdrant</c>.</summary>
-    public RetrievalBackend Backend { get; set; } = RetrievalBackend.Hnsw;
+    /// <summary>
+    /// <c>exact</c>, <c>hnsw</c> or <c>qdrant</c>. Unset: <c>qdrant</c> when
+    /// <c>Retrieval:Qdrant:Url</c> is set, else <c>hnsw</c>.
+    /// </summary>
+    public RetrievalBackend? Backend { get; set; }
 }

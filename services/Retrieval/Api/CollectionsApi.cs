@@ -33,7 +33,8 @@ public static partial class CollectionsApi
 
     public static void MapCollectionsApi(this RouteGroupBuilder api)
     {
-        var collections = api.MapGroup("/v1/collections").WithTags("Collections").RequireAuthorization(PlatformPolicies.Account);
+        var collections = api.MapGroup("/v1/collections").WithTags("Collections").RequireAuthorization(PlatformPolicies.Account)
+            .AddEndpointFilter<IndexUnavailableFilter>();
         var options = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<RetrievalOptions>>().Value;
 
         collections.MapGet("/", ListCollections);
