@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Platform.Billing;
 using Platform.Contracts.Billing;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
@@ -24,6 +25,8 @@ namespace Platform.Inference.Tests.Upstream;
 public sealed class InferenceHost : IAsyncDisposable
 {
     public const string Key = "pk_upstream_test_key";
+
+    public const string AdminKey = "upstream-test-admin-key";
 
     public static readonly Guid AccountId = Guid.Parse("6f1c7a52-1d2e-4c55-9a7e-0b0f3f7e2a11");
 
@@ -44,8 +47,12 @@ public sealed class InferenceHost : IAsyncDisposable
 
     public BillingUsageLog Usage => _app.Services.GetRequiredService<BillingUsageLog>();
 
-    /// <summary>Starts Inference with <paramref name="settings"/> (configuration keys with ':', e.g. Inference:Upstream:Routes:a:BaseUrl).</summary>
-    public static async Task<InferenceHost> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts Inference with <paramref name="settings"/> (configuration keys with ':', e.g. Inference:Upstream:Routes:a:BaseUrl).
+    /// With <paramref name="withBilling"/> the real Billing module runs in the same host (as in standalone mode):
+    /// it resolves keys and consumes RecordUsage, and its HTTP API answers on the same address.
+    /// </summary>
+    public static async Task<InferenceHost> StartAsync(IDictionary<string, string?> settings, bool withBilling = false)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "platform-inference-upstream-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(dataDirectory, "models"));
@@ -57,20 +64,34 @@ public sealed class InferenceHost : IAsyncDisposable
             ["Storage:Provider"] = "Sqlite",
             ["Storage:DataDirectory"] = dataDirectory,
             ["Inference:ModelsDirectory"] = Path.Combine(dataDirectory, "models"),
+            ["Auth:AdminKey"] = AdminKey,
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults(PlatformServices.Inference);
         builder.AddInference();
         builder.Services.AddSingleton<BillingUsageLog>();
-        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<BillingUsageLog.RecordUsageConsumer>());
+        if (withBilling)
+        {
+            builder.AddBilling();
+        }
+        else
+        {
+            builder.Services.AddBusRegistrations(bus => bus.AddConsumer<BillingUsageLog.RecordUsageConsumer>());
+            builder.Services.AddScoped<IApiKeyResolver, FixedKeyResolver>();
+        }
+
         builder.AddPlatformBus();
-        builder.Services.AddScoped<IApiKeyResolver, FixedKeyResolver>();
 
         var app = builder.Build();
         app.UseServiceDefaults();
         app.MapDefaultEndpoints();
         app.MapInference();
+        if (withBilling)
+        {
+            app.MapBilling();
+        }
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new InferenceHost(app, dataDirectory, new Uri(address));
