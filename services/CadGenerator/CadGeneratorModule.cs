@@ -1,6 +1,12 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.CadGenerator.Api;
+using Platform.CadGenerator.Design;
+using Platform.CadGenerator.Jobs;
+using Platform.CadGenerator.Rendering;
 using Platform.CadGenerator.Storage;
 using Platform.CadGenerator.Templates;
+using Platform.Messaging;
+using Platform.Messaging.Sagas;
 using Platform.ServiceDefaults;
 using Platform.Storage;
 
@@ -17,6 +23,24 @@ public static class CadGeneratorModule
     {
         builder.AddServiceDatabase(Name, CadGeneratorMigrations.All);
         builder.Services.AddSingleton(TemplateLibrary.Default);
+        builder.Services.AddSingleton<PromptParser>();
+
+        var rendering = builder.Configuration.GetSection(RenderingOptions.SectionName).Get<RenderingOptions>() ?? new RenderingOptions();
+        builder.Services.AddSingleton(rendering);
+        builder.Services.AddSingleton<SandboxedOpenScad>();
+        builder.Services.AddOptions<CadJobOptions>().Bind(builder.Configuration.GetSection(CadJobOptions.SectionName));
+
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddSingleton(new JobFolders(storage.DataDirectory));
+        builder.Services.AddSingleton<CadJobStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddBusScheduler(Name);
+        builder.Services.AddBusRegistrations(bus =>
+        {
+            bus.AddSagaStateMachine<CadJobStateMachine, CadJobSaga>().DatabaseRepository(Name);
+            bus.AddConsumer<ProduceCadModelConsumer>();
+        });
         return builder;
     }
 
@@ -24,6 +48,7 @@ public static class CadGeneratorModule
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
         api.MapTemplatesApi();
+        api.MapJobsApi();
         return api;
     }
 }

@@ -1,0 +1,164 @@
+using System.Security.Claims;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.CadGenerator.Design;
+using Platform.CadGenerator.Jobs;
+using Platform.CadGenerator.Templates;
+using Platform.Contracts.CadGenerator;
+using Platform.ServiceDefaults.Errors;
+using Platform.ServiceDefaults.Security;
+
+namespace Platform.CadGenerator.Api;
+
+/// <summary>CAD jobs: submit a prompt or a template + parameters, follow the job, fetch its STL and .scad. Every read is the caller's account only.</summary>
+public static class JobsApi
+{
+    public sealed record SubmitJobRequest(string? Prompt, string? Template, Dictionary<string, JsonElement>? Parameters);
+
+    public sealed record JobList(IReadOnlyList<CadJob> Items, string? Next);
+
+    public static void MapJobsApi(this RouteGroupBuilder api)
+    {
+        var jobs = api.MapGroup("/v1/cad/jobs").WithTags("Jobs").RequireAuthorization(PlatformPolicies.Account);
+        jobs.MapPost("/", Submit);
+        jobs.MapGet("/", List);
+        jobs.MapGet("/{id}", Get);
+        jobs.MapGet("/{id}/model.stl", GetStl);
+        jobs.MapGet("/{id}/model.scad", GetScad);
+    }
+
+    private static async Task<Results<Accepted<CadJob>, ValidationProblem, ProblemHttpResult>> Submit(
+        SubmitJobRequest? request,
+        ClaimsPrincipal user,
+        TemplateLibrary library,
+        CadJobStore store,
+        IPublishEndpoint publish,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var validator = new Validator();
+        var prompt = request?.Prompt;
+        var templateId = request?.Template;
+        IReadOnlyDictionary<string, double>? parameters = null;
+        if ((prompt is null) == (templateId is null))
+        {
+            validator.Add("prompt", "give either a prompt or a template (with optional parameters), not both or neither");
+        }
+        else if (prompt is not null)
+        {
+            validator.Require(!string.IsNullOrWhiteSpace(prompt) && prompt.Length <= PromptParser.MaxPromptLength,
+                "prompt", $"must be 1 to {PromptParser.MaxPromptLength} characters, not blank");
+            validator.Require(request!.Parameters is null, "parameters", "only go with a template; a prompt carries its own dimensions");
+        }
+        else if (library.Find(templateId!) is not { } template)
+        {
+            validator.Add("template", $"'{templateId}' is not a template; GET /v1/cad/templates lists them");
+        }
+        else if (ParameterResolver.Resolve(template, request!.Parameters, "parameters.", validator.Add) is not null)
+        {
+            // Store only what was given: the producer resolves it again, so defaults stay the template's.
+            parameters = request.Parameters?.ToDictionary(p => p.Key, p => p.Value.GetDouble()) ?? [];
+        }
+
+        if (!validator.IsValid)
+        {
+            return validator.ToProblem();
+        }
+
+        var account = user.GetAccountId();
+        var jobId = NewId.NextGuid();
+        await store.CreateAsync(jobId, account, prompt, templateId, parameters, cancellationToken);
+        try
+        {
+            await publish.Publish(new CadJobSubmitted(jobId, account, DateTimeOffset.UtcNow), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            await store.FailAsync(jobId, CadJobSteps.Reserve, "The job could not be queued: the message bus is unavailable.", CancellationToken.None);
+            loggers.CreateLogger(typeof(JobsApi)).LogError(exception, "CAD job {JobId} could not be queued", jobId);
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, ProblemTypes.DependencyUnavailable,
+                "The job could not be queued.", "The message bus is unavailable; try again.");
+        }
+
+        loggers.CreateLogger(typeof(JobsApi)).LogInformation("CAD job {JobId} submitted for account {AccountId} ({Kind})",
+            jobId, account, prompt is null ? "template " + templateId : "prompt");
+        var job = await store.GetAsync(account, jobId, cancellationToken);
+        return TypedResults.Accepted($"/v1/cad/jobs/{jobId}", job);
+    }
+
+    private static async Task<Results<Ok<JobList>, ValidationProblem>> List(
+        ClaimsPrincipal user, CadJobStore store, CancellationToken cancellationToken, int limit = 20, string? before = null)
+    {
+        var validator = new Validator().Require(limit is >= 1 and <= 100, "limit", "must be between 1 and 100");
+        Guid? beforeId = null;
+        if (before is not null)
+        {
+            if (Guid.TryParse(before, out var parsed))
+            {
+                beforeId = parsed;
+            }
+            else
+            {
+                validator.Add("before", "must be a job id from a previous page's next");
+            }
+        }
+
+        if (!validator.IsValid)
+        {
+            return validator.ToProblem();
+        }
+
+        var items = await store.ListAsync(user.GetAccountId(), limit, beforeId, cancellationToken);
+        return TypedResults.Ok(new JobList(items, items.Count == limit ? items[^1].Id.ToString() : null));
+    }
+
+    private static async Task<Results<Ok<CadJob>, ProblemHttpResult>> Get(
+        string id, ClaimsPrincipal user, CadJobStore store, CancellationToken cancellationToken) =>
+        await FindAsync(id, user, store, cancellationToken) is { } job ? TypedResults.Ok(job) : JobNotFound(id);
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetStl(
+        string id, ClaimsPrincipal user, CadJobStore store, JobFolders folders, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, user, store, cancellationToken) is not { } job)
+        {
+            return JobNotFound(id);
+        }
+
+        var path = folders.StlPath(job.Id);
+        if (job.State != CadJobStates.Done || !File.Exists(path))
+        {
+            return NotReady(job, "STL");
+        }
+
+        return TypedResults.File(File.OpenRead(path), "model/stl", $"{job.TemplateId}-{job.Id:N}.stl");
+    }
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetScad(
+        string id, ClaimsPrincipal user, CadJobStore store, JobFolders folders, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, user, store, cancellationToken) is not { } job)
+        {
+            return JobNotFound(id);
+        }
+
+        var path = folders.ScadPath(job.Id);
+        if (job.Parameters is null || !File.Exists(path))
+        {
+            return NotReady(job, ".scad");
+        }
+
+        return TypedResults.File(File.OpenRead(path), "text/plain; charset=utf-8", $"{job.TemplateId}-{job.Id:N}.scad");
+    }
+
+    private static async Task<CadJob?> FindAsync(string id, ClaimsPrincipal user, CadJobStore store, CancellationToken cancellationToken) =>
+        Guid.TryParse(id, out var jobId) ? await store.GetAsync(user.GetAccountId(), jobId, cancellationToken) : null;
+
+    private static ProblemHttpResult JobNotFound(string id) => Problems.NotFound("CAD job", id);
+
+    private static ProblemHttpResult NotReady(CadJob job, string what) =>
+        Problems.Status(StatusCodes.Status409Conflict, ProblemTypes.Conflict, $"The job has no {what} yet.",
+            job.State == CadJobStates.Failed
+                ? $"The job failed at {job.FailedStep}: {job.FailureReason}"
+                : $"The job is {job.State}; the {what} is available once it is done (GET /v1/cad/jobs/{job.Id}).");
+}

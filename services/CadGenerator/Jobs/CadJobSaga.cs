@@ -1,0 +1,40 @@
+using MassTransit;
+
+namespace Platform.CadGenerator.Jobs;
+
+/// <summary>The durable state of one job's CadJobSaga (table saga_cad_job_saga); the job's public view is in cad_jobs.</summary>
+public sealed class CadJobSaga : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+
+    public int Version { get; set; }
+
+    public string CurrentState { get; set; } = "";
+
+    public Guid AccountId { get; set; }
+
+    public DateTimeOffset SubmittedAt { get; set; }
+
+    /// <summary>When the step in progress (reserve, settle) started, for its timing.</summary>
+    public DateTimeOffset StepStartedAt { get; set; }
+
+    public string? ReservationId { get; set; }
+
+    public long Reserved { get; set; }
+
+    public string? TemplateId { get; set; }
+
+    public int Triangles { get; set; }
+
+    public double Volume { get; set; }
+
+    public long RenderMilliseconds { get; set; }
+
+    public long Charge { get; set; }
+
+    public string? FailedStep { get; set; }
+
+    public string? FailureReason { get; set; }
+
+    public Guid? DeadlineToken { get; set; }
+}

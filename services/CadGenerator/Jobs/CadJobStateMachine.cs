@@ -1,0 +1,243 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Billing;
+using Platform.Contracts.CadGenerator;
+
+namespace Platform.CadGenerator.Jobs;
+
+/// <summary>
+/// CadJobSaga: reserve credits -> produce the model (design, render, validate) -> meter the render
+/// time (Billing prices it) -> capture that price from the reservation -> CadJobCompleted; any
+/// failure after the reservation releases it -> CadJobFailed. A deadline fails a job that does not
+/// settle. Billing's answers come back to this saga's queue (the commands carry it as their
+/// response address) and find the job by their transfer id.
+/// The prompt guard step (SafetyGuard's CheckPrompt) is not in this flow yet: that contract does
+/// not exist in Platform.Contracts; it belongs before the reservation.
+/// </summary>
+public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
+{
+    public CadJobStateMachine(IOptions<CadJobOptions> options)
+    {
+        var settings = options.Value;
+        InstanceState(x => x.CurrentState);
+
+        Event(() => Submitted, e => e.CorrelateById(c => c.Message.JobId));
+        Event(() => Produced, e =>
+        {
+            e.CorrelateById(c => c.Message.JobId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => Reserved, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => Insufficient, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => Rejected, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => Metered, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => Captured, e => ByTransfer(e, c => c.Message.TransferId));
+        Event(() => Released, e => ByTransfer(e, c => c.Message.TransferId));
+        Schedule(() => Deadline, x => x.DeadlineToken, s =>
+        {
+            s.Delay = TimeSpan.FromSeconds(settings.JobTimeoutSeconds);
+            s.Received = e => e.CorrelateById(c => c.Message.JobId);
+        });
+
+        // Late or repeated answers (a redelivery after the saga moved on) change nothing.
+        OnUnhandledEvent(c => c.Ignore());
+
+        Initially(
+            When(Submitted)
+                .Then(c =>
+                {
+                    c.Saga.AccountId = c.Message.AccountId;
+                    c.Saga.SubmittedAt = c.Message.SubmittedAt;
+                    c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
+                })
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
+                .ThenAsync(c => c.Publish(
+                    new ReserveCredits(TransferIds.Reserve(c.Saga.CorrelationId), c.Saga.AccountId, settings.ReserveMicroCredits, settings.ReservationTimeoutSeconds),
+                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
+                .TransitionTo(Reserving));
+
+        During(Reserving,
+            When(Reserved)
+                .Then(c =>
+                {
+                    c.Saga.ReservationId = c.Message.TransferId;
+                    c.Saga.Reserved = c.Message.Amount;
+                })
+                .ThenAsync(c => Step(c, CadJobSteps.Reserve))
+                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId)))
+                .TransitionTo(Producing),
+            When(Insufficient)
+                .ThenAsync(c => FailAsync(c, CadJobSteps.Reserve,
+                    $"Insufficient credits: the job reserves {c.Message.Requested} micro-credits and {c.Message.Available} are available."))
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Rejected)
+                .ThenAsync(c => FailAsync(c, CadJobSteps.Reserve, $"Billing refused the reservation ({c.Message.Reason}): {c.Message.Detail}"))
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Deadline.Received)
+                .ThenAsync(c => FailAsync(c, CadJobSteps.Timeout, $"Billing did not answer the reservation within {settings.JobTimeoutSeconds} s."))
+                .Finalize());
+
+        During(Producing,
+            When(Produced, c => c.Message.Succeeded)
+                .Then(c =>
+                {
+                    c.Saga.TemplateId = c.Message.TemplateId;
+                    c.Saga.Triangles = c.Message.Triangles;
+                    c.Saga.Volume = c.Message.Volume;
+                    c.Saga.RenderMilliseconds = c.Message.RenderMilliseconds;
+                    c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
+                })
+                .ThenAsync(c => c.Publish(
+                    new RecordUsage(TransferIds.Usage(c.Saga.CorrelationId), c.Saga.AccountId, "cad-render", null, c.Saga.CorrelationId.ToString(),
+                        0, 0, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId),
+                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
+                .TransitionTo(Metering),
+            When(Produced, c => !c.Message.Succeeded)
+                .Then(c => Remember(c.Saga, c.Message.FailedStep ?? CadJobSteps.Render, c.Message.Reason ?? "The model could not be produced."))
+                .ThenAsync(ReleaseAsync)
+                .TransitionTo(Releasing),
+            When(Deadline.Received)
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"The job did not finish within {settings.JobTimeoutSeconds} s."))
+                .ThenAsync(ReleaseAsync)
+                .TransitionTo(Releasing));
+
+        During(Metering,
+            When(Metered)
+                .Then(c => c.Saga.Charge = Math.Min(c.Message.Charge, c.Saga.Reserved))
+                .ThenAsync(c => c.Publish(
+                    new CaptureCredits(TransferIds.Capture(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!, c.Saga.Charge),
+                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
+                .TransitionTo(Capturing),
+            When(Rejected)
+                .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused to meter the render ({c.Message.Reason}): {c.Message.Detail}"))
+                .ThenAsync(ReleaseAsync)
+                .TransitionTo(Releasing),
+            When(Insufficient)
+                .Then(c => Remember(c.Saga, CadJobSteps.Settle, "Billing refused to meter the render: insufficient credits."))
+                .ThenAsync(ReleaseAsync)
+                .TransitionTo(Releasing),
+            When(Deadline.Received)
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not meter the render within {settings.JobTimeoutSeconds} s."))
+                .ThenAsync(ReleaseAsync)
+                .TransitionTo(Releasing));
+
+        During(Capturing,
+            When(Captured)
+                .ThenAsync(async c =>
+                {
+                    await Step(c, CadJobSteps.Settle);
+                    await Store(c).CompleteAsync(c.Saga.CorrelationId, c.Message.Captured, c.CancellationToken);
+                    Finished(c.Saga, CadJobStates.Done);
+                    await c.Publish(new CadJobCompleted(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.TemplateId ?? "", c.Saga.Triangles,
+                        c.Saga.Volume, c.Saga.RenderMilliseconds, c.Message.Captured, DateTimeOffset.UtcNow));
+                })
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Rejected)
+                .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused the capture ({c.Message.Reason}): {c.Message.Detail}"))
+                .ThenAsync(ReleaseAsync)
+                .TransitionTo(Releasing),
+            When(Deadline.Received)
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not capture within {settings.JobTimeoutSeconds} s."))
+                .ThenAsync(ReleaseAsync)
+                .TransitionTo(Releasing));
+
+        // The job fails whether or not the release is confirmed: a reservation Billing cannot void
+        // (already expired or resolved) holds nothing any more.
+        During(Releasing,
+            When(Released)
+                .ThenAsync(c => FailAsync(c, c.Saga.FailedStep!, c.Saga.FailureReason!))
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Rejected)
+                .ThenAsync(c => FailAsync(c, c.Saga.FailedStep!, c.Saga.FailureReason!))
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Deadline.Received)
+                .ThenAsync(c => FailAsync(c, c.Saga.FailedStep!, c.Saga.FailureReason!))
+                .Finalize());
+
+        SetCompletedWhenFinalized();
+    }
+
+    public State Reserving { get; private set; } = null!;
+
+    public State Producing { get; private set; } = null!;
+
+    public State Metering { get; private set; } = null!;
+
+    public State Capturing { get; private set; } = null!;
+
+    public State Releasing { get; private set; } = null!;
+
+    public Event<CadJobSubmitted> Submitted { get; private set; } = null!;
+
+    public Event<CadModelProduced> Produced { get; private set; } = null!;
+
+    public Event<CreditsReserved> Reserved { get; private set; } = null!;
+
+    public Event<InsufficientCredits> Insufficient { get; private set; } = null!;
+
+    public Event<LedgerRejected> Rejected { get; private set; } = null!;
+
+    public Event<UsageRecorded> Metered { get; private set; } = null!;
+
+    public Event<CreditsCaptured> Captured { get; private set; } = null!;
+
+    public Event<CreditsReleased> Released { get; private set; } = null!;
+
+    public Schedule<CadJobSaga, CadJobDeadline> Deadline { get; private set; } = null!;
+
+    private static void ByTransfer<T>(IEventCorrelationConfigurator<CadJobSaga, T> e, Func<ConsumeContext<T>, string?> transferId)
+        where T : class
+    {
+        e.CorrelateById(c => TransferIds.JobOf(transferId(c)));
+        e.OnMissingInstance(m => m.Discard());
+    }
+
+    private static CadJobStore Store<T>(BehaviorContext<CadJobSaga, T>  c)
+        where T : class => c.GetServiceOrCreateInstance<CadJobStore>();
+
+    private static void Remember(CadJobSaga saga, string step, string reason)
+    {
+        saga.FailedStep ??= step;
+        saga.FailureReason ??= reason;
+        saga.StepStartedAt = DateTimeOffset.UtcNow;
+    }
+
+    private static async Task Step<T>(BehaviorContext<CadJobSaga, T> c, string step)
+        where T : class
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Store(c).AddStepAsync(c.Saga.CorrelationId,
+            new StepTiming(step, c.Saga.StepStartedAt, (long)(now - c.Saga.StepStartedAt).TotalMilliseconds), c.CancellationToken);
+        c.Saga.StepStartedAt = now;
+    }
+
+    private static async Task ReleaseAsync<T>(BehaviorContext<CadJobSaga, T> c)
+        where T : class
+    {
+        await Store(c).SetFailureAsync(c.Saga.CorrelationId, c.Saga.FailedStep!, c.Saga.FailureReason!, c.CancellationToken);
+        await c.Publish(
+            new ReleaseCredits(TransferIds.Release(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!),
+            p => p.ResponseAddress = c.ReceiveContext.InputAddress);
+    }
+
+    private static async Task FailAsync<T>(BehaviorContext<CadJobSaga, T> c, string step, string reason)
+        where T : class
+    {
+        Remember(c.Saga, step, reason);
+        await Store(c).FailAsync(c.Saga.CorrelationId, c.Saga.FailedStep!, c.Saga.FailureReason!, c.CancellationToken);
+        Finished(c.Saga, CadJobStates.Failed);
+        await c.Publish(new CadJobFailed(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.FailedStep!, c.Saga.FailureReason!, DateTimeOffset.UtcNow));
+    }
+
+    private static void Finished(CadJobSaga saga, string state)
+    {
+        CadGeneratorTelemetry.JobsFinished.Add(1, new KeyValuePair<string, object?>("state", state));
+        CadGeneratorTelemetry.JobDuration.Record((DateTimeOffset.UtcNow - saga.SubmittedAt).TotalSeconds,
+            new KeyValuePair<string, object?>("state", state));
+    }
+}

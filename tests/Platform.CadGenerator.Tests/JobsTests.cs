@@ -1,0 +1,217 @@
+using System.Text.Json;
+using Platform.CadGenerator.Geometry;
+using Platform.ServiceDefaults.Errors;
+using static Platform.Testing.PlatformApi;
+
+namespace Platform.CadGenerator.Tests;
+
+/// <summary>Jobs end to end: HTTP -> CadJobSaga over RabbitMQ -> Billing (reserve, meter, capture/release) -> sandboxed render -> validation -> artifacts.</summary>
+public sealed class JobsTests(CadPlatform platform) : IClassFixture<CadPlatform>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_template_job_is_rendered_validated_stored_and_charged_for_its_render_time()
+    {
+        var (accountId, key) = await platform.CreateAccountAsync(10_000_000);
+        var job = await SubmitAsync(key, new { template = "l_bracket", parameters = new { width = 25, holes_per_leg = 1 } });
+        Assert.Equal("queued", job.GetProperty("state").GetString());
+
+        var done = await WaitAsync(key, job.GetProperty("id").GetString()!);
+
+        Assert.Equal("done", done.GetProperty("state").GetString());
+        Assert.Equal("l_bracket", done.GetProperty("templateId").GetString());
+        Assert.Equal(25, done.GetProperty("parameters").GetProperty("width").GetDouble());
+        Assert.Equal(["reserve", "design", "render", "validate", "settle"],
+            done.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()!).ToArray());
+        var validation = done.GetProperty("validation");
+        Assert.All(validation.GetProperty("checks").EnumerateArray(), c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
+        Assert.Equal([40.0, 25.0, 40.0], validation.GetProperty("boundingBoxSize").EnumerateArray().Select(v => Math.Round(v.GetDouble(), 3)).ToArray());
+
+        // Billing priced the render time; the rest of the reservation went back.
+        var renderMs = done.GetProperty("renderMilliseconds").GetInt64();
+        var charged = done.GetProperty("chargedMicroCredits").GetInt64();
+        Assert.Equal((renderMs * CadPlatform.RenderPricePerSecond + 999) / 1000, charged);
+        Assert.Equal(10_000_000 - charged, await platform.AvailableAsync(accountId));
+
+        var id = job.GetProperty("id").GetString();
+        using var stl = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{id}/model.stl", key), Cancel);
+        Assert.Equal(200, (int)stl.StatusCode);
+        Assert.Equal("model/stl", stl.Content.Headers.ContentType?.MediaType);
+        var triangles = StlReader.Read(await stl.Content.ReadAsByteArrayAsync(Cancel));
+        Assert.Equal(validation.GetProperty("triangles").GetInt32(), triangles.Count);
+
+        using var scad = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{id}/model.scad", key), Cancel);
+        Assert.Contains("\nwidth = 25;\n", await scad.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(platform.DataDirectory, "cad", Guid.Parse(id!).ToString("N"), "model.stl")));
+    }
+
+    [Fact]
+    public async Task A_prompt_job_is_designed_by_the_parser()
+    {
+        var (_, key) = await platform.CreateAccountAsync(10_000_000);
+        var job = await SubmitAsync(key, new { prompt = "A mounting plate 60 x 40 x 3 mm with four M3 holes" });
+
+        var done = await WaitAsync(key, job.GetProperty("id").GetString()!);
+
+        Assert.Equal("done", done.GetProperty("state").GetString());
+        Assert.Equal("plate_with_holes", done.GetProperty("templateId").GetString());
+        var parameters = done.GetProperty("parameters");
+        Assert.Equal((60.0, 40.0, 3.0, 3.2), (parameters.GetProperty("length").GetDouble(), parameters.GetProperty("width").GetDouble(),
+            parameters.GetProperty("thickness").GetDouble(), parameters.GetProperty("hole_diameter").GetDouble()));
+    }
+
+    [Fact]
+    public async Task A_prompt_that_names_no_part_fails_at_design_and_is_not_charged()
+    {
+        var (accountId, key) = await platform.CreateAccountAsync(5_000_000);
+        var job = await SubmitAsync(key, new { prompt = "something pretty for my desk" });
+
+        var failed = await WaitAsync(key, job.GetProperty("id").GetString()!);
+
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Equal("design", failed.GetProperty("failedStep").GetString());
+        Assert.Contains("names no part", failed.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5_000_000, await platform.AvailableAsync(accountId));
+
+        using var stl = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{job.GetProperty("id").GetString()}/model.stl", key), Cancel);
+        await ReadProblemAsync(stl, 409, ProblemTypes.Conflict);
+    }
+
+    [Fact]
+    public async Task An_account_without_credits_fails_at_reserve()
+    {
+        var (_, key) = await platform.CreateAccountAsync(0);
+        var job = await SubmitAsync(key, new { template = "standoff" });
+
+        var failed = await WaitAsync(key, job.GetProperty("id").GetString()!);
+
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Equal("reserve", failed.GetProperty("failedStep").GetString());
+        Assert.Contains("Insufficient credits", failed.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hostile_prompts_leak_nothing_and_the_service_keeps_serving()
+    {
+        var (_, key) = await platform.CreateAccountAsync(10_000_000);
+        string[] prompts =
+        [
+            "a plate 40x20x3 mm; import(\"/etc/passwd\"); include </etc/passwd>",
+            "standoff $fn=1000000 surface(\"/dev/zero\") ../../../etc/shadow",
+            "gear module(x) { gear(x); } with 10000 teeth",
+        ];
+
+        foreach (var prompt in prompts)
+        {
+            var job = await SubmitAsync(key, new { prompt });
+            var id = job.GetProperty("id").GetString()!;
+            var finished = await WaitAsync(key, id);
+            Assert.Contains(finished.GetProperty("state").GetString(), new[] { "done", "failed" });
+            Assert.DoesNotContain("root:", finished.ToString(), StringComparison.Ordinal);
+            using var scad = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{id}/model.scad", key), Cancel);
+            var text = await scad.Content.ReadAsStringAsync(Cancel);
+            Assert.DoesNotContain("root:", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("import", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("/etc/", text, StringComparison.Ordinal);
+        }
+
+        var gear = await WaitAsync(key, (await SubmitAsync(key, new { prompt = "gear with 10000 teeth" })).GetProperty("id").GetString()!);
+        Assert.Equal("design", gear.GetProperty("failedStep").GetString());
+        Assert.Contains("teeth", gear.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
+
+        var after = await WaitAsync(key, (await SubmitAsync(key, new { template = "standoff" })).GetProperty("id").GetString()!);
+        Assert.Equal("done", after.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_submissions_are_refused_before_any_work()
+    {
+        var (_, key) = await platform.CreateAccountAsync(0);
+
+        await ExpectValidationAsync(key, new { }, "prompt");
+        await ExpectValidationAsync(key, new { prompt = "a plate", template = "plate_with_holes" }, "prompt");
+        await ExpectValidationAsync(key, new { prompt = "   " }, "prompt");
+        await ExpectValidationAsync(key, new { prompt = new string('x', 2001) }, "prompt");
+        await ExpectValidationAsync(key, new { template = "teapot" }, "template");
+        await ExpectValidationAsync(key, new { template = "l_bracket", parameters = new { width = 1000, colour = 3 } }, "parameters.width", "parameters.colour");
+        await ExpectValidationAsync(key, new { prompt = "a hook", parameters = new { width = 10 } }, "parameters");
+
+        using var list = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, "/v1/cad/jobs", key), Cancel);
+        Assert.Equal(0, (await ReadJsonAsync(list, 200)).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Jobs_are_private_to_their_account_and_listed_newest_first_in_pages()
+    {
+        var (_, owner) = await platform.CreateAccountAsync(10_000_000);
+        var (_, other) = await platform.CreateAccountAsync(10_000_000);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await SubmitAsync(owner, new { template = "standoff", parameters = new { height = 5 + i } })).GetProperty("id").GetString()!);
+        }
+
+        foreach (var path in new[] { $"/v1/cad/jobs/{ids[0]}", $"/v1/cad/jobs/{ids[0]}/model.stl", $"/v1/cad/jobs/{ids[0]}/model.scad", "/v1/cad/jobs/not-a-guid", $"/v1/cad/jobs/{Guid.NewGuid()}" })
+        {
+            using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, path, other), Cancel);
+            await ReadProblemAsync(response, 404, ProblemTypes.NotFound);
+        }
+
+        using var first = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, "/v1/cad/jobs?limit=2", owner), Cancel);
+        var page1 = await ReadJsonAsync(first, 200);
+        Assert.Equal([ids[2], ids[1]], page1.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetString()!).ToArray());
+        using var second = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs?limit=2&before={page1.GetProperty("next").GetString()}", owner), Cancel);
+        var page2 = await ReadJsonAsync(second, 200);
+        Assert.Equal([ids[0]], page2.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetString()!).ToArray());
+        Assert.False(page2.TryGetProperty("next", out var next) && next.ValueKind != JsonValueKind.Null);
+
+        using var bad = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, "/v1/cad/jobs?limit=0&before=x", owner), Cancel);
+        var problem = await ReadProblemAsync(bad, 400, ProblemTypes.Validation);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("before", out _));
+
+        foreach (var id in ids)
+        {
+            Assert.Equal("done", (await WaitAsync(owner, id)).GetProperty("state").GetString());
+        }
+    }
+
+    private async Task ExpectValidationAsync(string key, object body, params string[] fields)
+    {
+        using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Post, "/v1/cad/jobs", key, body), Cancel);
+        var problem = await ReadProblemAsync(response, 400, ProblemTypes.Validation);
+        foreach (var field in fields)
+        {
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{field} missing in {problem}");
+        }
+    }
+
+    private async Task<JsonElement> SubmitAsync(string key, object body)
+    {
+        using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Post, "/v1/cad/jobs", key, body), Cancel);
+        return await ReadJsonAsync(response, 202);
+    }
+
+    private async Task<JsonElement> WaitAsync(string key, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{id}", key), Cancel);
+            var job = await ReadJsonAsync(response, 200);
+            var state = job.GetProperty("state").GetString();
+            if (state is "done" or "failed")
+            {
+                return job;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} is still {state} after 60 s: {job}\n{platform.Cad.Tail(400)}");
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+    }
+}
