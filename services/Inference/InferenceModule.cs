@@ -22,6 +22,11 @@ public static class InferenceModule
         builder.Services.AddSingleton<ModelRepository>();
         builder.Services.AddHostedService<ModelRepositoryStartup>();
 
+        // ONNX models (sessions per model on Inference:Device, dynamic batching, embeddings and
+        // classification over HTTP and the bus): Models/, Batching/, Embeddings/, Classification/.
+        builder.AddInferenceOnnx();
+        // End of the ONNX models.
+
         // Upstream LLM proxy (chat completions, Generate on the bus): services/Inference/Upstream.
         builder.AddInferenceUpstream();
         // End of the upstream LLM proxy.
@@ -32,6 +37,9 @@ public static class InferenceModule
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
         api.MapModelsApi();
+
+        // ONNX models: POST /v1/embeddings, POST /v1/classify.
+        api.MapOnnxInference();
 
         // Upstream LLM proxy: POST /v1/chat/completions.
         api.MapChatCompletionsApi();

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
 using Platform.Benchmarks.Scenarios.Bus;
+using Platform.Benchmarks.Scenarios.Embeddings;
 using Platform.Benchmarks.Scenarios.Safety;
 
 // Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- <scenario> [--out FILE.json] [--quick]
@@ -10,7 +11,8 @@ using Platform.Benchmarks.Scenarios.Safety;
 var registry = new ScenarioRegistry()
     .Add(new BusScenario())
     .Add(new BillingScenario())
-    .Add(new SafetyScenario());
+    .Add(new SafetyScenario())
+    .Add(new EmbeddingsScenario());
 
 string? scenarioName = null;
 string? outPath = null;

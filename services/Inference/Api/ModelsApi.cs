@@ -36,32 +36,36 @@ public static class ModelsApi
         public string Object => "list";
     }
 
-    /// <summary>ONNX sessions run on the CPU provider until GPU providers are wired in.</summary>
-    public const string CpuProvider = "cpu";
-
     public static void MapModelsApi(this RouteGroupBuilder api)
     {
         var models = api.MapGroup("/v1/models").WithTags("Models").RequireAuthorization(PlatformPolicies.Account);
-        models.MapGet("/", (ModelRepository repository) => TypedResults.Ok(new ModelList([.. repository.All.Select(Describe)])));
+        models.MapGet("/", (ModelRepository repository, OnnxModels onnx) => TypedResults.Ok(new ModelList([.. repository.All.Select(m => Describe(m, onnx))])));
         models.MapGet("/{id}", GetModel);
     }
 
-    private static Results<Ok<ModelInfo>, ProblemHttpResult> GetModel(string id, ModelRepository repository) =>
+    private static Results<Ok<ModelInfo>, ProblemHttpResult> GetModel(string id, ModelRepository repository, OnnxModels onnx) =>
         repository.Find(id) is { } entry
-            ? TypedResults.Ok(Describe(entry))
+            ? TypedResults.Ok(Describe(entry, onnx))
             : Problems.Status(
                 StatusCodes.Status404NotFound, ProblemTypes.NotFound, "The model was not found.", $"No model '{id}' is in the model repository.");
 
-    private static ModelInfo Describe(ModelEntry entry)
+    /// <summary>
+    /// An ONNX model whose manifest is valid but whose session did not load is listed as
+    /// <c>failed</c> with the reason; a loaded one names the provider it actually runs on (cpu after a
+    /// CUDA fallback).
+    /// </summary>
+    private static ModelInfo Describe(ModelEntry entry, OnnxModels onnx)
     {
         var model = entry.Model;
+        var loaded = model is { RunsOnnx: true } ? onnx.Find(entry.Id) : null;
+        var failure = model is { RunsOnnx: true } && loaded is null ? onnx.FailureOf(entry.Id) : null;
         return new ModelInfo(
             entry.Id,
             entry.Created.ToUnixTimeSeconds(),
             model?.Kind,
-            entry.State,
-            entry.Reason,
-            model is { RunsOnnx: true } ? CpuProvider : null,
+            failure is null ? entry.State : ModelState.Failed,
+            failure ?? entry.Reason,
+            loaded?.Model.Provider,
             model?.Dimensions,
             model?.MaxSequenceLength,
             model?.MaxBatchSize,

@@ -10,7 +10,8 @@ public sealed record ModelDescriptor(
     int? MaxSequenceLength,
     int? Dimensions,
     int? MaxBatchSize,
-    IReadOnlyDictionary<string, string> PriceKeys)
+    IReadOnlyDictionary<string, string> PriceKeys,
+    IReadOnlyList<string>? Labels = null)
 {
     /// <summary>True for kinds that run an ONNX graph in this service.</summary>
     public bool RunsOnnx => Kind is ModelKind.Embedding or ModelKind.Classifier;

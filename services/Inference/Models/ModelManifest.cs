@@ -16,7 +16,8 @@ public sealed record ModelManifest(
     int? MaxSequenceLength,
     int? Dimensions,
     int? MaxBatchSize,
-    IReadOnlyDictionary<string, string>? PriceKeys)
+    IReadOnlyDictionary<string, string>? PriceKeys,
+    IReadOnlyList<string>? Labels = null)
 {
     /// <summary>Properties the manifest format does not know: reported, so a misspelt field is not silently ignored.</summary>
     [JsonExtensionData]

@@ -97,6 +97,21 @@ public static partial class ModelManifestValidator
             Forbid(manifest.Dimensions, "dimensions", kind.Value, errors);
         }
 
+        IReadOnlyList<string>? labels = null;
+        if (kind == ModelKind.Classifier)
+        {
+            // The names of the graph's output columns, in order; without them a class is named by its index.
+            labels = manifest.Labels;
+            if (labels is not null && (labels.Count == 0 || labels.Any(string.IsNullOrWhiteSpace) || labels.Distinct(StringComparer.Ordinal).Count() != labels.Count))
+            {
+                errors.Add("labels must be a non-empty list of distinct, non-blank names");
+            }
+        }
+        else
+        {
+            Forbid(manifest.Labels, "labels", kind.Value, errors);
+        }
+
         var maxSequenceLength = manifest.MaxSequenceLength ?? (runsOnnx ? DefaultMaxSequenceLength : null);
         if (maxSequenceLength is < 1 or > 1_048_576)
         {
@@ -129,7 +144,7 @@ public static partial class ModelManifestValidator
         }
 
         return (new ModelDescriptor(
-            manifest.Name!, kind.Value, onnxPath, tokenizer, pooling, maxSequenceLength, dimensions, maxBatchSize, priceKeys), errors);
+            manifest.Name!, kind.Value, onnxPath, tokenizer, pooling, maxSequenceLength, dimensions, maxBatchSize, priceKeys, labels), errors);
     }
 
     private static TokenizerDescriptor? ValidateTokenizer(TokenizerManifest? tokenizer, string folder, bool required, List<string> errors)

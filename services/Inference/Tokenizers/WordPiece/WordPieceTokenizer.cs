@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text;
+
+namespace Platform.Inference.Tokenizers.WordPiece;
+
+/// <summary>
+/// BERT's uncased tokenizer: text cleaning, CJK isolation, per-code-point lower-casing, accent
+/// stripping (NFD, drop Mn), punctuation split, then greedy longest-match-first WordPiece with
+/// <c>##</c> continuations and one <c>[UNK]</c> for a word that cannot be segmented or is longer
+/// than <see cref="MaxCharsPerWord"/> code points. It must give exactly the ids of the training
+/// tokenizer (services/Inference/training/wordpiece.py); a fixture test checks that.
+/// Thread-safe after construction.
+/// </summary>
+public sealed class WordPieceTokenizer
+{
+    public const int MaxCharsPerWord = 100;
+    private const string ContinuationPrefix = "##";
+
+    private readonly Dictionary<string, int> _vocab;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly bool _lowercase;
+
+    public WordPieceTokenizer(IEnumerable<string> vocabulary, bool lowercase = true)
+    {
+        _vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        var id = 0;
+        foreach (var token in vocabulary)
+        {
+            // A repeated token would make ids ambiguous between this and the training tokenizer.
+            if (!_vocab.TryAdd(token, id))
+            {
+                throw new InvalidDataException($"The vocabulary lists '{token}' twice (lines {_vocab[token] + 1} and {id + 1}).");
+            }
+
+            id++;
+        }
+
+        _lookup = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lowercase = lowercase;
+        PadId = Require("[PAD]");
+        UnknownId = Require("[UNK]");
+        ClsId = Require("[CLS]");
+        SepId = Require("[SEP]");
+    }
+
+    public static WordPieceTokenizer Load(string vocabPath, bool lowercase) =>
+        new(File.ReadLines(vocabPath).Select(line => line.TrimEnd('\r')), lowercase);
+
+    public int VocabularySize => _vocab.Count;
+
+    public int PadId { get; }
+
+    public int UnknownId { get; }
+
+    public int ClsId { get; }
+
+    public int SepId { get; }
+
+    /// <summary>
+    /// <c>[CLS] pieces [SEP]</c>, cut to <paramref name="maxLength"/> ids keeping <c>[SEP]</c> last.
+    /// <see cref="EncodedText.FullLength"/> is the length before cutting, so callers can report truncation.
+    /// </summary>
+    public EncodedText Encode(string text, int maxLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
+        var ids = new List<int> { ClsId };
+        foreach (var word in BasicTokenize(text))
+        {
+            AppendWordPieces(word, ids);
+        }
+
+        ids.Add(SepId);
+        var fullLength = ids.Count;
+        if (ids.Count > maxLength)
+        {
+            ids.RemoveRange(maxLength - 1, ids.Count - maxLength + 1);
+            ids.Add(SepId);
+        }
+
+        return new EncodedText([.. ids], fullLength);
+    }
+
+    /// <summary>The words BERT's basic tokenizer produces, before WordPiece.</summary>
+    public List<string> BasicTokenize(string text)
+    {
+        var cleaned = new StringBuilder(text.Length + 8);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var value = rune.Value;
+            if (value == 0 || value == 0xFFFD || IsControl(rune))
+            {
+                continue;
+            }
+
+            // U+2028/U+2029 are not Zs, but Python's str.split() (the training tokenizer) splits on them.
+            if (IsWhitespace(rune) || value is 0x2028 or 0x2029)
+            {
+                cleaned.Append(' ');
+            }
+            else if (IsCjk(value))
+            {
+                cleaned.Append(' ').Append(rune.ToString()).Append(' ');
+            }
+            else
+            {
+                cleaned.Append(rune.ToString());
+            }
+        }
+
+        var words = new List<string>();
+        var word = new StringBuilder();
+        foreach (var raw in cleaned.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var normalised = StripAccents(_lowercase ? Lowercase(raw) : raw);
+            word.Clear();
+            foreach (var rune in normalised.EnumerateRunes())
+            {
+                if (IsPunctuation(rune))
+                {
+                    if (word.Length > 0)
+                    {
+                        words.Add(word.ToString());
+                        word.Clear();
+                    }
+
+                    words.Add(rune.ToString());
+                }
+                else
+                {
+                    word.Append(rune.ToString());
+                }
+            }
+
+            if (word.Length > 0)
+            {
+                words.Add(word.ToString());
+            }
+        }
+
+        return words;
+    }
+
+    private void AppendWordPieces(string word, List<int> ids)
+    {
+        // Offsets are in UTF-16 units, but every candidate boundary is a rune boundary, so pieces
+        // never split a surrogate pair; the length limit counts code points, as Python does.
+        var boundaries = new List<int>(word.Length + 1);
+        for (var index = 0; index < word.Length; index += char.IsSurrogatePair(word, index) ? 2 : 1)
+        {
+            boundaries.Add(index);
+        }
+
+        boundaries.Add(word.Length);
+        var codePoints = boundaries.Count - 1;
+        if (codePoints > MaxCharsPerWord)
+        {
+            ids.Add(UnknownId);
+            return;
+        }
+
+        var start = ids.Count;
+        Span<char> buffer = stackalloc char[ContinuationPrefix.Length + word.Length];
+        ContinuationPrefix.AsSpan().CopyTo(buffer);
+        var begin = 0;
+        while (begin < codePoints)
+        {
+            var end = codePoints;
+            var found = -1;
+            while (begin < end)
+            {
+                var piece = word.AsSpan(boundaries[begin], boundaries[end] - boundaries[begin]);
+                scoped ReadOnlySpan<char> key;
+                if (begin > 0)
+                {
+                    piece.CopyTo(buffer[ContinuationPrefix.Length..]);
+                    key = buffer[..(ContinuationPrefix.Length + piece.Length)];
+                }
+                else
+                {
+                    key = piece;
+                }
+
+                if (_lookup.TryGetValue(key, out var id))
+                {
+                    found = id;
+                    break;
+                }
+
+                end--;
+            }
+
+            if (found < 0)
+            {
+                ids.RemoveRange(start, ids.Count - start);
+                ids.Add(UnknownId);
+                return;
+            }
+
+            ids.Add(found);
+            begin = end;
+        }
+    }
+
+    /// <summary>Per code point, so no context rule (Greek final sigma) applies: the training tokenizer does the same.</summary>
+    private static string Lowercase(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            // Python lowers U+0130 (İ) to "i" + U+0307; .NET's invariant mapping leaves it unchanged.
+            if (rune.Value == 0x0130)
+            {
+                builder.Append("i\u0307");
+            }
+            else
+            {
+                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string StripAccents(string text)
+    {
+        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var builder = new StringBuilder(decomposed.Length);
+        foreach (var rune in decomposed.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
+            {
+                builder.Append(rune.ToString());
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsWhitespace(Rune rune) =>
+        rune.Value is ' ' or '\t' or '\n' or '\r' || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator;
+
+    private static bool IsControl(Rune rune) =>
+        rune.Value is not ('\t' or '\n' or '\r')
+        && Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format;
+
+    private static bool IsPunctuation(Rune rune)
+    {
+        var value = rune.Value;
+        // ASCII symbols that Unicode does not class as punctuation ($, +, ^, `...) split too, as in BERT.
+        if (value is >= 33 and <= 47 or >= 58 and <= 64 or >= 91 and <= 96 or >= 123 and <= 126)
+        {
+            return true;
+        }
+
+        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
+            or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
+            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation;
+    }
+
+    private static bool IsCjk(int value) =>
+        value is >= 0x4E00 and <= 0x9FFF
+            or >= 0x3400 and <= 0x4DBF
+            or >= 0x20000 and <= 0x2A6DF
+            or >= 0x2A700 and <= 0x2B73F
+            or >= 0x2B740 and <= 0x2B81F
+            or >= 0x2B820 and <= 0x2CEAF
+            or >= 0xF900 and <= 0xFAFF
+            or >= 0x2F800 and <= 0x2FA1F;
+
+    private int Require(string token) =>
+        _vocab.TryGetValue(token, out var id) ? id : throw new InvalidDataException($"The vocabulary has no {token} token.");
+}

@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.Contracts.Billing;
+using Platform.Inference;
+using Platform.Inference.Models;
+using Platform.Messaging;
+using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Security;
+
+namespace Platform.Benchmarks.Scenarios.Embeddings;
+
+/// <summary>
+/// The Inference module as its Program.cs composes it (service defaults, auth, problem details,
+/// in-memory bus), on Kestrel at a loopback port, serving the shipped model repository. The API key
+/// resolves locally (no Billing process) and usage reports are answered in-process, so the figure is
+/// the embeddings path itself.
+/// </summary>
+public sealed class EmbeddingsHost : IAsyncDisposable
+{
+    private const string Key = "pk_bench_embeddings";
+    private readonly WebApplication _app;
+    private readonly string _dataDirectory;
+
+    private EmbeddingsHost(WebApplication app, string dataDirectory, Uri address)
+    {
+        _app = app;
+        _dataDirectory = dataDirectory;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public OnnxModel Model(string name) => _app.Services.GetRequiredService<OnnxModels>().Find(name)?.Model
+        ?? throw new InvalidOperationException($"Model '{name}' is not loaded.");
+
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return client;
+    }
+
+    public static async Task<EmbeddingsHost> StartAsync(bool batching)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "bench-embeddings-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Bus:Transport"] = "InMemory",
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Inference:Device"] = "cpu",
+            ["Inference:Batching:Enabled"] = batching ? "true" : "false",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults(PlatformServices.Inference);
+        builder.AddInference();
+        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<UsageSink>());
+        builder.AddPlatformBus();
+        builder.Services.AddScoped<IApiKeyResolver, BenchKeyResolver>();
+        var app = builder.Build();
+        app.UseServiceDefaults();
+        app.MapDefaultEndpoints();
+        app.MapInference();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new EmbeddingsHost(app, dataDirectory, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold a file a moment longer; it is a temp folder.
+        }
+    }
+
+    private sealed class BenchKeyResolver : IApiKeyResolver
+    {
+        private static readonly ApiKeyIdentity Identity = new(Guid.Parse("5e0c6a4d-8b1f-4f7e-9d2a-3c4b5a6d7e8f"), "bench");
+
+        public ValueTask<ApiKeyIdentity?> ResolveAsync(string keyHash, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(ApiKeys.HashesEqual(keyHash, ApiKeys.Hash(Key)) ? Identity : null);
+    }
+
+    /// <summary>Answers RecordUsage as Billing would, without a ledger.</summary>
+    private sealed class UsageSink : IConsumer<RecordUsage>
+    {
+        public Task Consume(ConsumeContext<RecordUsage> context) =>
+            context.RespondAsync(new UsageRecorded(context.Message.TransferId, context.Message.AccountId, 0, true, false));
+    }
+}

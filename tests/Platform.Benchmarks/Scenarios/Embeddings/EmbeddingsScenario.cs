@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Platform.Benchmarks.Framework;
+using Platform.Inference.Models;
+
+namespace Platform.Benchmarks.Scenarios.Embeddings;
+
+/// <summary>
+/// POST /v1/embeddings (one text per request, the shipped default model, dynamic batching on) at 32
+/// concurrent clients and at one client, against the same ONNX session called directly in the same
+/// process: batch 32 for throughput, batch 1 for latency. Also the API with dynamic batching off.
+/// Headline: sequences/s through the API at 32 clients; ratio: that / direct batch-32 sequences/s (goal >= 0.8).
+/// </summary>
+public sealed class EmbeddingsScenario : IScenario
+{
+    private const int Clients = 32;
+    private const string ModelName = "platform-embed-256";
+
+    private static readonly string[] Texts =
+    [
+        "command-line utility to compress and decompress files",
+        "Python bindings for the PostgreSQL database",
+        "web browser with tabs, bookmarks and private browsing",
+        "fonts for displaying Chinese, Japanese and Korean characters",
+        "documentation for the GNU C compiler",
+        "library for rendering 3D graphics with OpenGL",
+        "daemon that synchronises the system clock over the network",
+        "tool to convert images between many formats",
+        "development files for the XML parsing library",
+        "terminal emulator for the X Window System",
+        "music player with playlists and internet radio",
+        "spell checker dictionaries for German",
+        "scripts to manage virtual machines from the command line",
+        "Perl module to parse and write JSON",
+        "mail transport agent with spam filtering hooks",
+        "shared library for reading and writing compressed archives",
+    ];
+
+    public string Name => "embeddings";
+
+    public string Description => "POST /v1/embeddings at 32 clients and 1 client vs the same ONNX session called directly (batch 32, batch 1); dynamic batching on vs off";
+
+    public async Task<BenchmarkResult> RunAsync(ScenarioContext context)
+    {
+        var ct = context.CancellationToken;
+        var warmUp = context.Quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(2);
+        var duration = context.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(8);
+        var (sequentialWarmUp, sequential) = context.Quick ? (20, 200) : (100, 1000);
+
+        await using var batched = await EmbeddingsHost.StartAsync(batching: true);
+        var model = batched.Model(ModelName);
+        var encoded = Texts.Select(t => model.Tokenizer.Encode(t, model.MaxSequenceLength).Ids).ToArray();
+        var batch32 = Enumerable.Range(0, Clients).Select(i => encoded[i % encoded.Length]).ToArray();
+
+        context.Progress.WriteLine($"direct session: batch {Clients} for {duration.TotalSeconds:0.#} s, then {sequential} single calls");
+        var directBatch = await LoadRunner.ConcurrentAsync([_ => { model.Run(batch32); return Task.CompletedTask; }], warmUp, duration, ct);
+        var directSingle = await LoadRunner.SequentialAsync(_ => { model.Run([encoded[0]]); return Task.CompletedTask; }, sequentialWarmUp, sequential, ct);
+
+        context.Progress.WriteLine($"API, dynamic batching on: {Clients} clients for {duration.TotalSeconds:0.#} s, then {sequential} sequential requests");
+        var (onConcurrent, onSingle) = await MeasureApiAsync(batched, warmUp, duration, sequentialWarmUp, sequential, ct);
+
+        await using var unbatched = await EmbeddingsHost.StartAsync(batching: false);
+        context.Progress.WriteLine("API, dynamic batching off: the same");
+        var (offConcurrent, offSingle) = await MeasureApiAsync(unbatched, warmUp, duration, sequentialWarmUp, sequential, ct);
+
+        var directSequencesPerSecond = directBatch.Throughput * Clients;
+        var results = new JsonObject
+        {
+            ["stack"] = "POST /v1/embeddings, one text per request, HttpClient over loopback, auth + validation + tokenisation + dynamic batching",
+            ["concurrent"] = Describe(onConcurrent, Clients),
+            ["sequential"] = onSingle.ToJson(),
+            ["batching_off"] = new JsonObject
+            {
+                ["concurrent"] = Describe(offConcurrent, Clients),
+                ["sequential"] = offSingle.ToJson(),
+            },
+            ["p50_over_direct_ms"] = Math.Round(onSingle.P50Ms - directSingle.P50Ms, 3),
+        };
+        var baseline = new JsonObject
+        {
+            ["stack"] = $"the same InferenceSession (OnnxModel.Run), pre-tokenised: batch {Clients} for throughput, batch 1 for latency",
+            ["concurrent"] = Describe(directBatch, Clients, sequencesPerCall: Clients),
+            ["sequential"] = directSingle.ToJson(),
+        };
+        return new BenchmarkResult(
+            Name,
+            new Headline($"API sequences/s at {Clients} clients", Math.Round(onConcurrent.Throughput, 1), "sequences/s"),
+            directSequencesPerSecond > 0 ? Math.Round(onConcurrent.Throughput / directSequencesPerSecond, 3) : 0,
+            results,
+            baseline,
+            MachineInfo.Current());
+    }
+
+    private static async Task<(LatencyStats Concurrent, LatencyStats Single)> MeasureApiAsync(
+        EmbeddingsHost host, TimeSpan warmUp, TimeSpan duration, int sequentialWarmUp, int sequential, CancellationToken ct)
+    {
+        using var client = host.CreateClient();
+        var callers = Enumerable.Range(0, Clients).Select(i => (Operation)(token => PostAsync(client, Texts[i % Texts.Length], token))).ToArray();
+        var concurrent = await LoadRunner.ConcurrentAsync(callers, warmUp, duration, ct);
+        var single = await LoadRunner.SequentialAsync(token => PostAsync(client, Texts[0], token), sequentialWarmUp, sequential, ct);
+        return (concurrent, single);
+    }
+
+    private static async Task PostAsync(HttpClient client, string text, CancellationToken ct)
+    {
+        using var response = await client.PostAsJsonAsync("/v1/embeddings", new { model = ModelName, input = text }, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /v1/embeddings answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+
+        await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
+    private static JsonObject Describe(LatencyStats stats, int callers, int sequencesPerCall = 1)
+    {
+        var json = stats.ToJson();
+        json.Insert(0, "callers", callers);
+        json["sequences_per_call"] = sequencesPerCall;
+        json["sequences_per_s"] = Math.Round(stats.Throughput * sequencesPerCall, 1);
+        return json;
+    }
+}
