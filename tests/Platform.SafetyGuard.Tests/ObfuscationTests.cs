@@ -65,4 +65,15 @@ public sealed class ObfuscationTests
     [InlineData("token QmFzZTY0IGJ1dCBub3QgcmVhZGFibGUA/////wAAAAA=")]
     public void Hashes_ids_and_binary_blobs_are_not_findings(string text) =>
         Assert.Empty(_guard.Check(text, PromptPolicy.Default).Detection.Findings);
+
+    [Theory]
+    [InlineData("IBAN: BE68 5390 0754 7034", "iban")]
+    [InlineData("Wire to IT60 X054 2811 1010 0000 0123 456 by Monday.", "iban")]
+    [InlineData("Employee SSN 078 05 1120 for payroll", "national_id")]
+    public void Checksummed_findings_shadow_looser_ones_inside_them(string text, string type) =>
+        Assert.Equal([type], _guard.Check(text, PromptPolicy.Default).Detection.Findings.Select(f => f.Type));
+
+    [Fact]
+    public void Retina_asset_file_names_are_not_addresses() =>
+        Assert.Empty(_guard.Check("use logo@2x.png and icon@3x.svg", PromptPolicy.Default).Detection.Findings);
 }

@@ -29,6 +29,7 @@ public sealed class PhoneAndNationalIdDetectorTests
     [InlineData("total 1,234,567.89 EUR")]
     [InlineData("area code 155-555-2671 is not North American")]
     [InlineData("IBAN DE89 3704 0044 0532 0130 00")]
+    [InlineData("SSN 000-12-3456 is invalid")]
     public void Ignores_numbers_that_are_not_phones(string text) => DetectorAssert.FindsNothing(_phone, text);
 
     [Theory]

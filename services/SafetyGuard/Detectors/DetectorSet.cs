@@ -62,8 +62,32 @@ public sealed class DetectorSet(IReadOnlyList<IDetector> detectors)
             return DetectionResult.Empty;
         }
 
+        DropShadowedFindings(findings);
         findings.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
         return new DetectionResult(findings);
+    }
+
+    // Checksummed formats win over looser ones they contain: 12 digits of an IBAN can pass Aadhaar's
+    // Verhoeff check by chance (1 in 10), and grouped digits inside an IBAN or an SSN look like a phone.
+    private static readonly Dictionary<string, int> Precedence = new(StringComparer.Ordinal)
+    {
+        ["iban"] = 3,
+        ["payment_card"] = 3,
+        ["national_id"] = 2,
+        ["phone"] = 1,
+    };
+
+    private static void DropShadowedFindings(List<Finding> findings)
+    {
+        if (findings.Count < 2)
+        {
+            return;
+        }
+
+        findings.RemoveAll(inner => Precedence.TryGetValue(inner.Type, out var rank) && findings.Any(outer =>
+            outer.Type != inner.Type
+            && Precedence.TryGetValue(outer.Type, out var outerRank) && outerRank > rank
+            && outer.Start <= inner.Start && inner.Start + inner.Length <= outer.Start + outer.Length));
     }
 
     public IDetector? Find(string type) => Detectors.FirstOrDefault(d => d.Type == type);

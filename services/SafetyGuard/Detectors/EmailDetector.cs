@@ -12,6 +12,11 @@ public sealed partial class EmailDetector : IDetector
 
     public string Placeholder => "[EMAIL]";
 
+    private static readonly HashSet<string> FileExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "pdf", "txt", "csv", "json", "yaml", "yml", "xml", "js", "css", "html",
+    };
+
     public IEnumerable<TextSpan> Detect(string text)
     {
         if (!text.Contains('@'))
@@ -22,8 +27,9 @@ public sealed partial class EmailDetector : IDetector
         foreach (Match match in Pattern().Matches(text))
         {
             var at = match.Value.IndexOf('@');
-            // RFC 5321 limits: 64 for the local part, 254 for the whole path.
-            if (at <= 64 && match.Length <= 254)
+            // RFC 5321 limits: 64 for the local part, 254 for the whole path. "logo@2x.png" is a file name
+            // (retina-asset convention), not an address: no real top-level domain is a common file extension.
+            if (at <= 64 && match.Length <= 254 && !FileExtensions.Contains(match.Value[(match.Value.LastIndexOf('.') + 1)..]))
             {
                 yield return new TextSpan(match.Index, match.Length);
             }

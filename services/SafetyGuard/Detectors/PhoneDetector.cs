@@ -130,10 +130,10 @@ public sealed partial class PhoneDetector : IDetector
     [GeneratedRegex(@"(?<![\w+.])\+[1-9](?:[ .-]?\(?\d{1,4}\)?){2,7}(?!\w|\.\d|[ -]\d)", RegexOptions.CultureInvariant)]
     private static partial Regex International();
 
-    [GeneratedRegex(@"(?<![\w+.(-])(?:1[ .-])?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}([ .-]))[2-9]\d{2}(?(1)\1|[ .-])\d{4}(?![\w]|[.-]\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w+.(-]|\d[ .-])(?:1[ .-])?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}([ .-]))[2-9]\d{2}(?(1)\1|[ .-])\d{4}(?![\w]|[.-]\d)", RegexOptions.CultureInvariant)]
     private static partial Regex NorthAmerican();
 
-    [GeneratedRegex(@"(?<![\w+.-])0\d{1,4}(?:[ -]\d{2,6}){1,4}(?![\w]|[ .-]\d)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w+.-]|\d[ -])0[1-9]\d{0,3}(?:[ -]\d{2,6}){1,4}(?![\w]|[ .-]\d)", RegexOptions.CultureInvariant)]
     private static partial Regex NationalTrunk();
 
     [GeneratedRegex(@"(?i:\b(?:phone|tel|telephone|mobile|cell|fax|whatsapp)\b)[ .:#]{0,4}(?:no\.?\s?|number\s?)?(?<value>\+?\d{9,15})(?!\w)", RegexOptions.CultureInvariant)]
