@@ -15,6 +15,8 @@ public sealed class UsageReporter : BackgroundService
 {
     public const string Kind = "generation";
 
+    private const int MaxAttempts = 3;
+
     private readonly Channel<RecordUsage> _queue;
     private readonly IClientFactory _clients;
     private readonly ILogger<UsageReporter> _logger;
@@ -52,34 +54,48 @@ public sealed class UsageReporter : BackgroundService
         var client = _clients.CreateRequestClient<RecordUsage>();
         await foreach (var usage in _queue.Reader.ReadAllAsync(stoppingToken))
         {
-            string outcome;
+            var outcome = await SendAsync(client, usage, stoppingToken);
+            UpstreamTelemetry.UsageReports.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    /// <summary>
+    /// Sends one report, again on a timeout or fault: Billing is idempotent by transfer id, so a report
+    /// that did arrive is not charged twice.
+    /// </summary>
+    private async Task<string> SendAsync(IRequestClient<RecordUsage> client, RecordUsage usage, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
             try
             {
                 var response = await client.GetResponse<UsageRecorded, InsufficientCredits, LedgerRejected>(usage, stoppingToken);
-                outcome = response.Message switch
+                switch (response.Message)
                 {
-                    UsageRecorded => "recorded",
-                    InsufficientCredits => "insufficient-credits",
-                    _ => "rejected",
-                };
-                if (response.Message is LedgerRejected rejected)
-                {
-                    _logger.LogError("Billing rejected usage {TransferId} of account {AccountId}: {Reason} {Detail}",
-                        usage.TransferId, usage.AccountId, rejected.Reason, rejected.Detail);
-                }
-                else if (outcome == "insufficient-credits")
-                {
-                    _logger.LogWarning("Account {AccountId} could not pay usage {TransferId} ({InputTokens} in, {OutputTokens} out, model {Model})",
-                        usage.AccountId, usage.TransferId, usage.InputTokens, usage.OutputTokens, usage.Model);
+                    case UsageRecorded:
+                        return "recorded";
+                    case InsufficientCredits:
+                        _logger.LogWarning("Account {AccountId} could not pay usage {TransferId} ({InputTokens} in, {OutputTokens} out, model {Model})",
+                            usage.AccountId, usage.TransferId, usage.InputTokens, usage.OutputTokens, usage.Model);
+                        return "insufficient-credits";
+                    default:
+                        var rejected = (LedgerRejected)response.Message;
+                        _logger.LogError("Billing rejected usage {TransferId} of account {AccountId}: {Reason} {Detail}",
+                            usage.TransferId, usage.AccountId, rejected.Reason, rejected.Detail);
+                        return "rejected";
                 }
             }
             catch (Exception exception) when (exception is RequestTimeoutException or RequestFaultException)
             {
-                outcome = "failed";
-                _logger.LogError(exception, "Usage {TransferId} of account {AccountId} could not be reported to Billing", usage.TransferId, usage.AccountId);
-            }
+                if (attempt >= MaxAttempts)
+                {
+                    _logger.LogError(exception, "Usage {TransferId} of account {AccountId} could not be reported to Billing after {Attempts} attempts",
+                        usage.TransferId, usage.AccountId, attempt);
+                    return "failed";
+                }
 
-            UpstreamTelemetry.UsageReports.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+                _logger.LogWarning(exception, "Usage {TransferId} of account {AccountId}: attempt {Attempt} failed; sending again", usage.TransferId, usage.AccountId, attempt);
+            }
         }
     }
 
