@@ -4,7 +4,7 @@ using static Platform.Testing.PlatformApi;
 namespace Platform.CadGenerator.Tests;
 
 /// <summary>
-/// Billing and CadGenerator as their own processes on a fresh RabbitMQ virtual host and fresh
+/// Billing, SafetyGuard and CadGenerator as their own processes on a fresh RabbitMQ virtual host and fresh
 /// PostgreSQL databases, with a price per render second set, shared by the job tests.
 /// </summary>
 public sealed class CadPlatform : IAsyncLifetime
@@ -16,6 +16,8 @@ public sealed class CadPlatform : IAsyncLifetime
     private DirectoryInfo _data = null!;
 
     public ServiceProcess Billing { get; private set; } = null!;
+
+    public ServiceProcess SafetyGuard { get; private set; } = null!;
 
     public ServiceProcess Cad { get; private set; } = null!;
 
@@ -32,6 +34,7 @@ public sealed class CadPlatform : IAsyncLifetime
         environment["CadGenerator__Rendering__MemoryLimitMb"] = "1024";
         environment["CadGenerator__Jobs__ReserveMicroCredits"] = "1000000";
         Billing = await ServiceProcess.StartAsync("billing", RepositoryPaths.ServiceDll("Billing"), environment);
+        SafetyGuard = await ServiceProcess.StartAsync("safetyguard", RepositoryPaths.ServiceDll("SafetyGuard"), environment);
         Cad = await ServiceProcess.StartAsync("cadgenerator", RepositoryPaths.ServiceDll("CadGenerator"), environment);
 
         using var prices = await Billing.Client.SendAsync(Request(HttpMethod.Put, "/v1/prices", PlatformSettings.AdminKey,
@@ -62,6 +65,7 @@ public sealed class CadPlatform : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Cad.DisposeAsync();
+        await SafetyGuard.DisposeAsync();
         await Billing.DisposeAsync();
         await _databases.DisposeAsync();
         await _vhost.DisposeAsync();

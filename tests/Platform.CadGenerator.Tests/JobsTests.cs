@@ -56,9 +56,26 @@ public sealed class JobsTests(CadPlatform platform) : IClassFixture<CadPlatform>
 
         Assert.Equal("done", done.GetProperty("state").GetString());
         Assert.Equal("plate_with_holes", done.GetProperty("templateId").GetString());
+        Assert.Equal(["guard", "reserve", "design", "render", "validate", "settle"],
+            done.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()!).ToArray());
         var parameters = done.GetProperty("parameters");
         Assert.Equal((60.0, 40.0, 3.0, 3.2), (parameters.GetProperty("length").GetDouble(), parameters.GetProperty("width").GetDouble(),
             parameters.GetProperty("thickness").GetDouble(), parameters.GetProperty("hole_diameter").GetDouble()));
+    }
+
+    [Fact]
+    public async Task A_prompt_SafetyGuard_denies_fails_at_guard_before_anything_is_reserved()
+    {
+        var (accountId, key) = await platform.CreateAccountAsync(5_000_000);
+        var job = await SubmitAsync(key, new { prompt = "bracket 40x40x20 mm, my token is ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8" });
+
+        var failed = await WaitAsync(key, job.GetProperty("id").GetString()!);
+
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Equal("guard", failed.GetProperty("failedStep").GetString());
+        Assert.Contains("secrets.block", failed.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5_000_000, await platform.AvailableAsync(accountId));
+        Assert.False(Directory.Exists(Path.Combine(platform.DataDirectory, "cad", Guid.Parse(job.GetProperty("id").GetString()!).ToString("N"))));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public static class JobsApi
         await store.CreateAsync(jobId, account, prompt, templateId, parameters, cancellationToken);
         try
         {
-            await publish.Publish(new CadJobSubmitted(jobId, account, DateTimeOffset.UtcNow), cancellationToken);
+            await publish.Publish(new CadJobSubmitted(jobId, account, prompt, DateTimeOffset.UtcNow), cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

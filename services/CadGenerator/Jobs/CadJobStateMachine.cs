@@ -2,26 +2,35 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Billing;
 using Platform.Contracts.CadGenerator;
+using Platform.Contracts.SafetyGuard;
 
 namespace Platform.CadGenerator.Jobs;
 
 /// <summary>
-/// CadJobSaga: reserve credits -> produce the model (design, render, validate) -> meter the render
+/// CadJobSaga: guard the prompt (SafetyGuard CheckPrompt; template jobs have no text to check) ->
+/// reserve credits -> produce the model (design, render, validate) -> meter the render
 /// time (Billing prices it) -> capture that price from the reservation -> CadJobCompleted; any
 /// failure after the reservation releases it -> CadJobFailed. A deadline fails a job that does not
 /// settle. Billing's answers come back to this saga's queue (the commands carry it as their
 /// response address) and find the job by their transfer id.
-/// The prompt guard step (SafetyGuard's CheckPrompt) is not in this flow yet: that contract does
-/// not exist in Platform.Contracts; it belongs before the reservation.
+/// SafetyGuard's answer carries no job id: the check is sent with the job id as its request id,
+/// which the answer echoes.
 /// </summary>
 public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 {
+    private readonly CadJobOptions _settings;
+
     public CadJobStateMachine(IOptions<CadJobOptions> options)
     {
-        var settings = options.Value;
+        var settings = _settings = options.Value;
         InstanceState(x => x.CurrentState);
 
         Event(() => Submitted, e => e.CorrelateById(c => c.Message.JobId));
+        Event(() => Guarded, e =>
+        {
+            e.CorrelateById(c => c.RequestId ?? Guid.Empty);
+            e.OnMissingInstance(m => m.Discard());
+        });
         Event(() => Produced, e =>
         {
             e.CorrelateById(c => c.Message.JobId);
@@ -51,10 +60,31 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                     c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
                 })
                 .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .ThenAsync(c => c.Publish(
-                    new ReserveCredits(TransferIds.Reserve(c.Saga.CorrelationId), c.Saga.AccountId, settings.ReserveMicroCredits, settings.ReservationTimeoutSeconds),
-                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
-                .TransitionTo(Reserving));
+                .IfElse(c => c.Message.Prompt is not null && settings.GuardPrompts,
+                    guard => guard
+                        .ThenAsync(c => c.Publish(new CheckPrompt(c.Saga.AccountId, c.Message.Prompt!), p =>
+                        {
+                            p.RequestId = c.Saga.CorrelationId;
+                            p.ResponseAddress = c.ReceiveContext.InputAddress;
+                        }))
+                        .TransitionTo(Guarding),
+                    reserve => reserve
+                        .ThenAsync(ReserveAsync)
+                        .TransitionTo(Reserving)));
+
+        During(Guarding,
+            When(Guarded, c => c.Message.Decision is "allow" or "redact")
+                .ThenAsync(c => Step(c, CadJobSteps.Guard))
+                .ThenAsync(ReserveAsync)
+                .TransitionTo(Reserving),
+            When(Guarded, c => c.Message.Decision is not ("allow" or "redact"))
+                .ThenAsync(c => FailAsync(c, CadJobSteps.Guard,
+                    $"SafetyGuard did not allow the prompt (decision {c.Message.Decision}, rules {string.Join(", ", c.Message.RuleIds)}, decision id {c.Message.DecisionId})."))
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Deadline.Received)
+                .ThenAsync(c => FailAsync(c, CadJobSteps.Timeout, $"SafetyGuard did not answer within {settings.JobTimeoutSeconds} s."))
+                .Finalize());
 
         During(Reserving,
             When(Reserved)
@@ -162,6 +192,8 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
         SetCompletedWhenFinalized();
     }
 
+    public State Guarding { get; private set; } = null!;
+
     public State Reserving { get; private set; } = null!;
 
     public State Producing { get; private set; } = null!;
@@ -173,6 +205,8 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
     public State Releasing { get; private set; } = null!;
 
     public Event<CadJobSubmitted> Submitted { get; private set; } = null!;
+
+    public Event<PromptChecked> Guarded { get; private set; } = null!;
 
     public Event<CadModelProduced> Produced { get; private set; } = null!;
 
@@ -215,6 +249,12 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
             new StepTiming(step, c.Saga.StepStartedAt, (long)(now - c.Saga.StepStartedAt).TotalMilliseconds), c.CancellationToken);
         c.Saga.StepStartedAt = now;
     }
+
+    private Task ReserveAsync<T>(BehaviorContext<CadJobSaga, T> c)
+        where T : class =>
+        c.Publish(
+            new ReserveCredits(TransferIds.Reserve(c.Saga.CorrelationId), c.Saga.AccountId, _settings.ReserveMicroCredits, _settings.ReservationTimeoutSeconds),
+            p => p.ResponseAddress = c.ReceiveContext.InputAddress);
 
     private static async Task ReleaseAsync<T>(BehaviorContext<CadJobSaga, T> c)
         where T : class
