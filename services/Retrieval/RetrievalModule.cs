@@ -2,6 +2,10 @@ using Platform.Retrieval.Api;
 using Platform.Retrieval.Index;
 using Platform.Retrieval.Index.Hnsw;
 using Platform.Retrieval.Index.Qdrant;
+using Platform.Retrieval.Messaging;
+using Platform.Retrieval.Search;
+using Platform.Retrieval.Text;
+using Platform.Messaging;
 using Platform.Retrieval.Storage;
 using Platform.ServiceDefaults;
 using Platform.Storage;
@@ -16,6 +20,9 @@ public static class RetrievalModule
 {
     public const string Name = PlatformServices.Retrieval;
 
+    /// <summary>The configured backend's key; the unkeyed IVectorIndex is it wrapped with the text index.</summary>
+    private const string BackendKey = "backend";
+
     public static IHostApplicationBuilder AddRetrieval(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, RetrievalMigrations.All);
@@ -29,7 +36,7 @@ public static class RetrievalModule
         switch (backend)
         {
             case RetrievalBackend.Exact:
-                builder.Services.AddSingleton<IVectorIndex>(provider => provider.GetRequiredService<ExactVectorIndex>());
+                builder.Services.AddKeyedSingleton<IVectorIndex>(BackendKey, (provider, _) => provider.GetRequiredService<ExactVectorIndex>());
                 break;
             case RetrievalBackend.Hnsw:
                 AddHnsw(builder);
@@ -42,6 +49,12 @@ public static class RetrievalModule
         }
 
         builder.Services.AddSingleton(new RetrievalBackendInfo(backend));
+        // Every backend gets the BM25 text index kept beside it, and hybrid search over both.
+        builder.Services.AddSingleton(provider => new TextIndexingVectorIndex(
+            provider.GetRequiredKeyedService<IVectorIndex>(BackendKey), provider.GetRequiredService<ExactVectorIndex>()));
+        builder.Services.AddSingleton<IVectorIndex>(provider => provider.GetRequiredService<TextIndexingVectorIndex>());
+        builder.Services.AddSingleton<HybridSearch>();
+        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<SearchChunksConsumer>());
         return builder;
     }
 
@@ -58,7 +71,7 @@ public static class RetrievalModule
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(provider => new HnswVectorIndex(
             provider.GetRequiredService<ExactVectorIndex>(), options, directory, provider.GetRequiredService<ILogger<HnswVectorIndex>>()));
-        builder.Services.AddSingleton<IVectorIndex>(provider => provider.GetRequiredService<HnswVectorIndex>());
+        builder.Services.AddKeyedSingleton<IVectorIndex>(BackendKey, (provider, _) => provider.GetRequiredService<HnswVectorIndex>());
         builder.Services.AddHostedService<HnswMaintenance>();
     }
 
@@ -74,7 +87,7 @@ public static class RetrievalModule
         builder.Services.AddHttpClient(nameof(QdrantClient));
         builder.Services.AddSingleton(provider => new QdrantClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(QdrantClient)), options));
-        builder.Services.AddSingleton<IVectorIndex>(provider => new QdrantVectorIndex(
+        builder.Services.AddKeyedSingleton<IVectorIndex>(BackendKey, (provider, _) => new QdrantVectorIndex(
             provider.GetRequiredService<ExactVectorIndex>(), provider.GetRequiredService<QdrantClient>(), options));
     }
 
@@ -82,6 +95,7 @@ public static class RetrievalModule
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
         api.MapCollectionsApi();
+        api.MapSearchApi();
         return api;
     }
 }

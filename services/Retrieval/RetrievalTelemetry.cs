@@ -20,4 +20,7 @@ public static class RetrievalTelemetry
 
     public static readonly Histogram<long> PointsScanned = Meter.CreateHistogram<long>(
         "platform.retrieval.search.points_scanned", unit: "{point}", description: "Points scored by one search.");
+
+    public static readonly Histogram<double> HybridSearchDuration = Meter.CreateHistogram<double>(
+        "platform.retrieval.query.duration", unit: "ms", description: "Time to answer one POST /v1/search or SearchChunks, by mode.");
 }
