@@ -6,6 +6,7 @@ using Platform.Retrieval.Messaging;
 using Platform.Retrieval.Search;
 using Platform.Retrieval.Text;
 using Platform.Messaging;
+using Platform.Contracts.Inference;
 using Platform.Retrieval.Storage;
 using Platform.ServiceDefaults;
 using Platform.Storage;
@@ -53,8 +54,14 @@ public static class RetrievalModule
         builder.Services.AddSingleton(provider => new TextIndexingVectorIndex(
             provider.GetRequiredKeyedService<IVectorIndex>(BackendKey), provider.GetRequiredService<ExactVectorIndex>()));
         builder.Services.AddSingleton<IVectorIndex>(provider => provider.GetRequiredService<TextIndexingVectorIndex>());
+        builder.Services.AddSingleton<IQueryEmbedder, BusQueryEmbedder>();
         builder.Services.AddSingleton<HybridSearch>();
-        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<SearchChunksConsumer>());
+        builder.Services.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<SearchChunksConsumer>();
+            // Queries without a vector are embedded by Inference's default embedding model.
+            bus.AddRequestClient<Embed>();
+        });
         return builder;
     }
 
