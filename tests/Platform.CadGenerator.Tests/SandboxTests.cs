@@ -51,7 +51,7 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public async Task The_job_folder_is_the_only_writable_place()
     {
-        // OpenSCAD cannot write arbitrary files itself, but its output path is fixed; try the root instead via export paths in the program.
+        // The renderer writes only its fixed output next to the source; nothing else appears in the job folder.
         var result = await RenderAsync("echo(version()); cube(2);");
         Assert.True(result.Succeeded, result.Failure);
         Assert.Equal(new[] { "model.scad", "model.stl" }, Directory.GetFiles(Path.GetDirectoryName(result.StlPath)!).Select(Path.GetFileName).Order().ToArray());
@@ -68,7 +68,8 @@ public sealed class SandboxTests : IDisposable
         Assert.Contains(fn.Outcome, new[] { RenderOutcome.TimedOut, RenderOutcome.Failed });
 
         var recursion = await RenderAsync("function f(n) = f(n + 1) + 1;\necho(f(0));\ncube(1);");
-        Assert.False(recursion.Succeeded && recursion.Log.Contains("ECHO", StringComparison.Ordinal) && !recursion.Log.Contains("Recursion", StringComparison.OrdinalIgnoreCase));
+        // OpenSCAD stops runaway recursion itself; under --hardwarnings that fails the render.
+        Assert.False(recursion.Succeeded);
 
         var loop = await RenderAsync("for (i = [0 : 1e9]) translate([i, 0, 0]) cube(0.5);");
         Assert.False(loop.Succeeded);

@@ -127,10 +127,12 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
             When(Produced, c => !c.Message.Succeeded)
                 .Then(c => Remember(c.Saga, c.Message.FailedStep ?? CadJobSteps.Render, c.Message.Reason ?? "The model could not be produced."))
                 .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing),
             When(Deadline.Received)
                 .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"The job did not finish within {settings.JobTimeoutSeconds} s."))
                 .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing));
 
         During(Metering,
@@ -143,14 +145,17 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
             When(Rejected)
                 .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused to meter the render ({c.Message.Reason}): {c.Message.Detail}"))
                 .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing),
             When(Insufficient)
                 .Then(c => Remember(c.Saga, CadJobSteps.Settle, "Billing refused to meter the render: insufficient credits."))
                 .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing),
             When(Deadline.Received)
                 .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not meter the render within {settings.JobTimeoutSeconds} s."))
                 .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing));
 
         During(Capturing,
@@ -168,14 +173,17 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
             When(Rejected)
                 .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused the capture ({c.Message.Reason}): {c.Message.Detail}"))
                 .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing),
             When(Deadline.Received)
                 .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not capture within {settings.JobTimeoutSeconds} s."))
                 .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing));
 
         // The job fails whether or not the release is confirmed: a reservation Billing cannot void
-        // (already expired or resolved) holds nothing any more.
+        // (already expired or resolved) holds nothing any more. The deadline is set again on the way
+        // in, so an unanswered release still ends the job (the reservation then expires in Billing).
         During(Releasing,
             When(Released)
                 .ThenAsync(c => FailAsync(c, c.Saga.FailedStep!, c.Saga.FailureReason!))
