@@ -2,8 +2,9 @@ using System.Runtime.InteropServices;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
 using Platform.Benchmarks.Scenarios.Bus;
-using Platform.Benchmarks.Scenarios.Embeddings;
 using Platform.Benchmarks.Scenarios.Safety;
+using Platform.Benchmarks.Scenarios.Hnsw;
+using Platform.Benchmarks.Scenarios.Embeddings;
 
 // Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- <scenario> [--out FILE.json] [--quick]
 // Exit codes: 0 done, 1 the scenario failed, 2 bad command line, 3 a dependency (RabbitMQ, ...) is missing, 130 cancelled.
@@ -12,6 +13,7 @@ var registry = new ScenarioRegistry()
     .Add(new BusScenario())
     .Add(new BillingScenario())
     .Add(new SafetyScenario())
+    .Add(new HnswScenario())
     .Add(new EmbeddingsScenario());
 
 string? scenarioName = null;
