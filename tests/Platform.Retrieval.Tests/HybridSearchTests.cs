@@ -138,6 +138,7 @@ public sealed class HybridSearchTests : IAsyncLifetime
     [InlineData("docs", "?!", "bm25", null, "query")]
     [InlineData("docs", "q", "fuzzy", null, "mode")]
     [InlineData("docs", "q", "1", null, "mode")]
+    [InlineData("docs", "q", "vector,bm25", null, "mode")]
     [InlineData("docs", "q", null, 0, "limit")]
     [InlineData("docs", "q", null, 101, "limit")]
     public void Bad_search_input_is_reported_by_field(string? collection, string? query, string? mode, int? limit, string field)

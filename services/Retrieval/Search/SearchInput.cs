@@ -22,12 +22,10 @@ public static partial class SearchInput
             errors.Add(("collection", $"is required: 1 to {VectorLimits.MaxCollectionNameLength} letters, digits, '_', '-' or '.', starting with a letter or digit"));
         }
 
-        SearchMode? parsed = mode switch
-        {
-            null => SearchMode.Hybrid,
-            _ when Enum.TryParse<SearchMode>(mode, ignoreCase: true, out var m) && !int.TryParse(mode, out _) => m,
-            _ => null,
-        };
+        // Names only: Enum.TryParse would also take numbers and comma-joined lists.
+        SearchMode? parsed = mode is null
+            ? SearchMode.Hybrid
+            : Enum.GetValues<SearchMode>().Where(m => string.Equals(m.ToString(), mode, StringComparison.OrdinalIgnoreCase)).Cast<SearchMode?>().FirstOrDefault();
         if (parsed is null)
         {
             errors.Add(("mode", "must be 'vector', 'bm25' or 'hybrid'"));
