@@ -45,9 +45,12 @@ public sealed class OutboxTests
 
         using (var first = await StartAsync(environment.Settings, received))
         {
+            // The first relay dies after 25 publishes, in the middle of a batch: the broker has part
+            // of it, the table still has all of it.
+            var breaker = new PublishBreaker(failAfter: 25);
+            first.Services.GetRequiredService<IBus>().ConnectPublishObserver(breaker);
             committed = await WriteAsync(first, subjects: 4, perSubject: 100, rollBackEvery: 0);
-            // Stop the relay while it is still working through the backlog.
-            await WaitForAsync(() => !received.IsEmpty, "the relay to start");
+            await WaitForAsync(() => breaker.Tripped, "the relay to fail mid-stream");
             await first.StopAsync(TestContext.Current.CancellationToken);
         }
 
@@ -134,6 +137,26 @@ public sealed class OutboxTests
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Fails every publish after the first <c>failAfter</c>, as a relay losing its broker would.</summary>
+    private sealed class PublishBreaker(int failAfter) : IPublishObserver
+    {
+        private int _count;
+
+        public bool Tripped => Volatile.Read(ref _count) > failAfter;
+
+        public Task PrePublish<T>(PublishContext<T> context)
+            where T : class =>
+            Interlocked.Increment(ref _count) > failAfter
+                ? throw new InvalidOperationException("relay cut off (test)")
+                : Task.CompletedTask;
+
+        public Task PostPublish<T>(PublishContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
     }
 
     public sealed class Recorder(ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received) : IConsumer<SubjectChanged>

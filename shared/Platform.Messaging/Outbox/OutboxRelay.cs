@@ -2,7 +2,6 @@ using System.Text.Json;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.Storage;
 
@@ -16,43 +15,15 @@ namespace Platform.Messaging.Outbox;
 /// </summary>
 public sealed class OutboxRelay(
     IServiceProvider services, OutboxOptions options, OutboxSignal signal, ILogger<OutboxRelay> logger)
-    : BackgroundService
+    : BatchPoller(services, options.DatabaseName, options.BatchSize, logger)
 {
     // Arbitrary but fixed: identifies "the outbox relay" among advisory locks of this database.
     private const long RelayLockKey = 0x0B0C_5EAD_0001;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var database = services.GetRequiredKeyedService<Database>(options.DatabaseName);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var relayed = 0;
-            try
-            {
-                relayed = await RelayBatchAsync(database, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Relaying outbox messages failed; retrying");
-            }
+    protected override Task<int> PollOnceAsync(Database database, CancellationToken cancellationToken) => RelayBatchAsync(database, cancellationToken);
 
-            if (relayed < options.BatchSize)
-            {
-                try
-                {
-                    await signal.WaitAsync(options.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    // Commits in this process wake the relay at once; others are seen at the next poll.
+    protected override Task WaitAsync(CancellationToken cancellationToken) => signal.WaitAsync(options.PollInterval, cancellationToken);
 
     /// <summary>Publishes the oldest batch of messages; returns how many (0 when another relay holds the database).</summary>
     public async Task<int> RelayBatchAsync(Database database, CancellationToken cancellationToken)
@@ -78,13 +49,13 @@ public sealed class OutboxRelay(
                 return 0;
             }
 
-            var publisher = services.GetRequiredService<IPublishEndpoint>();
+            var publisher = Services.GetRequiredService<IPublishEndpoint>();
             foreach (var row in rows)
             {
                 var type = Type.GetType(row.MessageType);
                 if (type is null)
                 {
-                    logger.LogError("Outbox message {MessageId} has unknown type {MessageType}; kept for inspection", row.MessageId, row.MessageType);
+                    Logger.LogError("Outbox message {MessageId} has unknown type {MessageType}; kept for inspection", row.MessageId, row.MessageType);
                     throw new InvalidOperationException($"Unknown outbox message type {row.MessageType}");
                 }
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.Storage;
 
@@ -16,41 +15,11 @@ namespace Platform.Messaging.Scheduling;
 /// </summary>
 public sealed class ScheduledMessagePoller(
     IServiceProvider services, SchedulerOptions options, TimeProvider clock, ILogger<ScheduledMessagePoller> logger)
-    : BackgroundService
+    : BatchPoller(services, options.DatabaseName, options.BatchSize, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var database = services.GetRequiredKeyedService<Database>(options.DatabaseName);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var sent = 0;
-            try
-            {
-                sent = await SendDueAsync(database, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // The rows stay; the next poll tries again.
-                logger.LogWarning(exception, "Sending scheduled messages failed; retrying");
-            }
+    protected override Task<int> PollOnceAsync(Database database, CancellationToken cancellationToken) => SendDueAsync(database, cancellationToken);
 
-            if (sent < options.BatchSize)
-            {
-                try
-                {
-                    await Task.Delay(options.PollInterval, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override Task WaitAsync(CancellationToken cancellationToken) => Task.Delay(options.PollInterval, clock, cancellationToken);
 
     /// <summary>Sends one batch of due messages; returns how many.</summary>
     public async Task<int> SendDueAsync(Database database, CancellationToken cancellationToken)
@@ -97,13 +66,13 @@ public sealed class ScheduledMessagePoller(
         var type = Type.GetType(row.MessageType);
         if (type is null)
         {
-            logger.LogError("Scheduled message {TokenId} has unknown type {MessageType}; dropped", row.TokenId, row.MessageType);
+            Logger.LogError("Scheduled message {TokenId} has unknown type {MessageType}; dropped", row.TokenId, row.MessageType);
             return;
         }
 
         var message = JsonSerializer.Deserialize(row.Body, type)!;
         // Resolved here, not injected: building the bus before the host starts it would bypass its start-up order.
-        var endpoint = await services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(new Uri(row.Destination));
+        var endpoint = await Services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(new Uri(row.Destination));
         await endpoint.Send(message, type, context => context.Headers.Set(ScheduledMessages.TokenIdHeader, row.TokenId), cancellationToken);
     }
 

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Storage;
+
+namespace Platform.Messaging;
+
+/// <summary>
+/// The loop shared by the scheduler and the outbox relay: work through a table in batches, go
+/// straight on while batches come back full, otherwise wait; a failed batch leaves its rows for the
+/// next round, so nothing is lost, only delayed.
+/// </summary>
+public abstract class BatchPoller(IServiceProvider services, string databaseName, int batchSize, ILogger logger) : BackgroundService
+{
+    protected IServiceProvider Services { get; } = services;
+
+    protected ILogger Logger { get; } = logger;
+
+    /// <summary>Handles one batch; returns how many rows it handled.</summary>
+    protected abstract Task<int> PollOnceAsync(Database database, CancellationToken cancellationToken);
+
+    /// <summary>Waits before the next round when the last batch was not full.</summary>
+    protected abstract Task WaitAsync(CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var database = Services.GetRequiredKeyedService<Database>(databaseName);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var handled = 0;
+            try
+            {
+                handled = await PollOnceAsync(database, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                Logger.LogWarning(exception, "{Poller} failed a batch; its rows stay for the next round", GetType().Name);
+            }
+
+            if (handled < batchSize)
+            {
+                try
+                {
+                    await WaitAsync(stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
