@@ -86,17 +86,13 @@ public static class UsageApi
         HttpContext http,
         ClaimsPrincipal user,
         UsageStore store,
+        [AsParameters] UsageFilter filter,
         CancellationToken cancellationToken,
-        DateTimeOffset? from = null,
-        DateTimeOffset? to = null,
-        string? model = null,
-        string? runId = null,
-        string? kind = null,
         int limit = 100,
         string? after = null)
     {
         var wantsCsv = http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        if (!TryQuery(user, from, to, model, runId, kind, wantsCsv ? 100_000 : limit, after, wantsCsv ? 100_000 : 1000, out var query, out var problem))
+        if (!TryQuery(user, filter, wantsCsv ? 100_000 : limit, after, wantsCsv ? 100_000 : 1000, out var query, out var problem))
         {
             return problem!;
         }
@@ -114,14 +110,10 @@ public static class UsageApi
     private static async Task<IResult> Csv(
         ClaimsPrincipal user,
         UsageStore store,
-        CancellationToken cancellationToken,
-        DateTimeOffset? from = null,
-        DateTimeOffset? to = null,
-        string? model = null,
-        string? runId = null,
-        string? kind = null)
+        [AsParameters] UsageFilter filter,
+        CancellationToken cancellationToken)
     {
-        if (!TryQuery(user, from, to, model, runId, kind, 100_000, null, 100_000, out var query, out var problem))
+        if (!TryQuery(user, filter, 100_000, null, 100_000, out var query, out var problem))
         {
             return problem!;
         }
@@ -132,14 +124,10 @@ public static class UsageApi
     private static async Task<Results<Ok<IReadOnlyList<UsageTotal>>, ValidationProblem>> Totals(
         ClaimsPrincipal user,
         UsageStore store,
-        CancellationToken cancellationToken,
-        DateTimeOffset? from = null,
-        DateTimeOffset? to = null,
-        string? model = null,
-        string? runId = null,
-        string? kind = null)
+        [AsParameters] UsageFilter filter,
+        CancellationToken cancellationToken)
     {
-        if (!TryQuery(user, from, to, model, runId, kind, 1, null, 1, out var query, out var problem))
+        if (!TryQuery(user, filter, 1, null, 1, out var query, out var problem))
         {
             return problem!;
         }
@@ -175,9 +163,9 @@ public static class UsageApi
     }
 
     private static bool TryQuery(
-        ClaimsPrincipal user, DateTimeOffset? from, DateTimeOffset? to, string? model, string? runId, string? kind,
-        int limit, string? after, int maxLimit, out UsageQuery? query, out ValidationProblem? problem)
+        ClaimsPrincipal user, UsageFilter filter, int limit, string? after, int maxLimit, out UsageQuery? query, out ValidationProblem? problem)
     {
+        var (from, to, model, runId, kind) = filter;
         var validator = new Validator();
         validator.Require(limit >= 1 && limit <= maxLimit, "limit", $"must be between 1 and {maxLimit}");
         validator.Require(model is null || LedgerLimits.IsValidTransferId(model), "model", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
@@ -214,4 +202,7 @@ public static class UsageApi
     // Ids are restricted to [A-Za-z0-9._:-], so no field needs quoting; kept defensive for the kind text.
     private static string Field(string? value) =>
         value is null ? "" : value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>The query-string filter shared by the usage list, its CSV and its totals.</summary>
+    public sealed record UsageFilter(DateTimeOffset? From, DateTimeOffset? To, string? Model, string? RunId, string? Kind);
 }
