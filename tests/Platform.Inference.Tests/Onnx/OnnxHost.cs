@@ -18,7 +18,7 @@ namespace Platform.Inference.Tests.Onnx;
 /// <summary>
 /// The Inference module as its Program.cs runs it, standalone (in-memory bus, SQLite in a temp
 /// folder), on real Kestrel at a random loopback port, serving the shipped model repository. Keys
-/// resolve to one fixed account without Billing; RecordUsage is answered by <see cref="UsageLog"/>.
+/// resolve to one fixed account without Billing; RecordUsage is answered by <see cref="BillingUsageLog"/>.
 /// </summary>
 public sealed class OnnxHost : IAsyncDisposable
 {
@@ -41,7 +41,7 @@ public sealed class OnnxHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public UsageLog Usage => _app.Services.GetRequiredService<UsageLog>();
+    public BillingUsageLog Usage => _app.Services.GetRequiredService<BillingUsageLog>();
 
     public static async Task<OnnxHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
@@ -60,10 +60,10 @@ public sealed class OnnxHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults(PlatformServices.Inference);
         builder.AddInference();
-        builder.Services.AddSingleton<UsageLog>();
-        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<UsageLog.RecordUsageConsumer>());
+        builder.Services.AddSingleton<BillingUsageLog>();
+        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<BillingUsageLog.RecordUsageConsumer>());
         builder.AddPlatformBus();
-        builder.Services.AddScoped<IApiKeyResolver, FixedKeyResolver>();
+        builder.Services.AddScoped<IApiKeyResolver>(_ => new FixedKeyResolver(Key, AccountId));
 
         var app = builder.Build();
         app.UseServiceDefaults();
@@ -96,39 +96,6 @@ public sealed class OnnxHost : IAsyncDisposable
         catch (IOException)
         {
             // SQLite may still hold a file for a moment; the temp folder is cleaned by the OS.
-        }
-    }
-
-    private sealed class FixedKeyResolver : IApiKeyResolver
-    {
-        public ValueTask<ApiKeyIdentity?> ResolveAsync(string keyHash, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(ApiKeys.HashesEqual(keyHash, ApiKeys.Hash(Key)) ? new ApiKeyIdentity(AccountId, "test-key") : null);
-    }
-
-    /// <summary>Stands in for Billing's RecordUsage consumer: keeps the reports and answers UsageRecorded.</summary>
-    public sealed class UsageLog
-    {
-        public ConcurrentQueue<RecordUsage> Reports { get; } = new();
-
-        public async Task<RecordUsage> WaitForOneAsync()
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (Reports.IsEmpty && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.True(Reports.TryDequeue(out var report), "No usage report reached Billing's RecordUsage.");
-            return report;
-        }
-
-        public sealed class RecordUsageConsumer(UsageLog log) : IConsumer<RecordUsage>
-        {
-            public async Task Consume(ConsumeContext<RecordUsage> context)
-            {
-                log.Reports.Enqueue(context.Message);
-                await context.RespondAsync(new UsageRecorded(context.Message.TransferId, context.Message.AccountId, 1, true, false));
-            }
         }
     }
 }

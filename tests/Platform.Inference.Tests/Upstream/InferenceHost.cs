@@ -78,7 +78,7 @@ public sealed class InferenceHost : IAsyncDisposable
         else
         {
             builder.Services.AddBusRegistrations(bus => bus.AddConsumer<BillingUsageLog.RecordUsageConsumer>());
-            builder.Services.AddScoped<IApiKeyResolver, FixedKeyResolver>();
+            builder.Services.AddScoped<IApiKeyResolver>(_ => new FixedKeyResolver(Key, AccountId));
         }
 
         builder.AddPlatformBus();
@@ -131,37 +131,4 @@ public sealed class InferenceHost : IAsyncDisposable
         }
     }
 
-    private sealed class FixedKeyResolver : IApiKeyResolver
-    {
-        public ValueTask<ApiKeyIdentity?> ResolveAsync(string keyHash, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(ApiKeys.HashesEqual(keyHash, ApiKeys.Hash(Key)) ? new ApiKeyIdentity(AccountId, "test-key") : null);
-    }
-}
-
-/// <summary>Stands in for Billing's RecordUsage consumer: keeps the reports and answers UsageRecorded.</summary>
-public sealed class BillingUsageLog
-{
-    public ConcurrentQueue<RecordUsage> Reports { get; } = new();
-
-    /// <summary>Waits until <paramref name="count"/> reports arrived (they are sent after the answer went out).</summary>
-    public async Task<List<RecordUsage>> WaitForAsync(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Reports.Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(Reports.Count >= count, $"Expected {count} usage reports, got {Reports.Count}.");
-        return [.. Reports];
-    }
-
-    public sealed class RecordUsageConsumer(BillingUsageLog log) : IConsumer<RecordUsage>
-    {
-        public async Task Consume(ConsumeContext<RecordUsage> context)
-        {
-            log.Reports.Enqueue(context.Message);
-            await context.RespondAsync(new UsageRecorded(context.Message.TransferId, context.Message.AccountId, 1, true, false));
-        }
-    }
 }
