@@ -60,7 +60,10 @@ public abstract class BillingHttpTests(BillingProcess billing)
         var (accountId, key) = await billing.CreateFundedAccountAsync(1_000);
         var body = "{\"transferId\":\"r1\",\"amount\":10,\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
 
-        using var response = await Client.SendAsync(Raw(HttpMethod.Post, "/v1/reservations", key, body), Cancel);
+        using var request = Raw(HttpMethod.Post, "/v1/reservations", key, body);
+        // Wait for the verdict before uploading: otherwise the 413 and the closed connection can race the upload.
+        request.Headers.ExpectContinue = true;
+        using var response = await Client.SendAsync(request, Cancel);
 
         await ReadProblemAsync(response, 413, ProblemTypes.PayloadTooLarge);
         Assert.Equal(1_000, await billing.AvailableAsync(accountId, key));

@@ -78,6 +78,9 @@ public sealed class ProblemDetailsTests(DistributedPlatform platform)
         using var request = Request(HttpMethod.Post, "/v1/accounts", PlatformSettings.AdminKey);
         var huge = new string('x', 3 * 1024 * 1024);
         request.Content = new StringContent($$"""{"name": "{{huge}}"}""", Encoding.UTF8, "application/json");
+        // Wait for the server's verdict before uploading, as a well-behaved client of large bodies
+        // does: otherwise the 413 and the closed connection can race the upload (broken pipe).
+        request.Headers.ExpectContinue = true;
         using var response = await Billing.SendAsync(request, Cancel);
 
         await ReadProblemAsync(response, 413, ProblemTypes.PayloadTooLarge);
