@@ -61,7 +61,10 @@ public sealed class TracesAcrossTheBusTests : IAsyncLifetime
         using var response = await _ingest.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
         await ReadJsonAsync(response, 200);
 
-        var spans = await _spans.WaitForAsync(traceId, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer);
+        // The server span ends after the response is sent, so wait for it as well as for the consumer's.
+        var spans = await _spans.WaitForAsync(traceId, all =>
+            all.Any(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer) &&
+            all.Any(s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server));
         Assert.Contains(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);
         Assert.Contains(spans, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Producer);
         var consumer = spans.First(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer);
@@ -82,12 +85,12 @@ public sealed class TracesAcrossTheBusTests : IAsyncLifetime
 
         public override void OnEnd(Activity activity) => _ended.Enqueue(activity);
 
-        public async Task<List<Activity>> WaitForAsync(ActivityTraceId traceId, Func<Activity, bool> last)
+        public async Task<List<Activity>> WaitForAsync(ActivityTraceId traceId, Func<List<Activity>, bool> complete)
         {
             for (var attempt = 0; attempt < 50; attempt++)
             {
                 var spans = _ended.Where(a => a.TraceId == traceId).ToList();
-                if (spans.Any(last))
+                if (complete(spans))
                 {
                     return spans;
                 }
