@@ -59,6 +59,8 @@ public static class RetrievalModule
         builder.Services.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<SearchChunksConsumer>();
+            bus.AddConsumer<UpsertChunksConsumer>();
+            bus.AddConsumer<DeleteDocumentChunksConsumer>();
             // Queries without a vector are embedded by Inference's default embedding model.
             bus.AddRequestClient<Embed>();
         });

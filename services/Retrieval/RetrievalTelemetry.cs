@@ -15,6 +15,9 @@ public static class RetrievalTelemetry
     public static readonly Counter<long> PointsUpserted = Meter.CreateCounter<long>(
         "platform.retrieval.points.upserted", unit: "{point}", description: "Points inserted or replaced.");
 
+    public static readonly Counter<long> PointsDeleted = Meter.CreateCounter<long>(
+        "platform.retrieval.points.deleted", unit: "{point}", description: "Points removed by document deletes (DeleteDocumentChunks).");
+
     public static readonly Histogram<double> SearchDuration = Meter.CreateHistogram<double>(
         "platform.retrieval.search.duration", unit: "ms", description: "Time to answer one vector search, by index backend.");
 

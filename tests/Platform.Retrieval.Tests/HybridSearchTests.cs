@@ -76,6 +76,17 @@ public sealed class HybridSearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_a_document_removes_its_chunks_from_bm25_as_well()
+    {
+        var search = new HybridSearch(_index);
+
+        Assert.Equal(["cats"], await _index.DeleteDocumentAsync(_account, "docs", "d1", Ct));
+        var result = await search.SearchAsync(_account, new HybridQuery("docs", "cats", null, 10, SearchMode.Bm25, PointFilter.None), Ct);
+
+        Assert.Equal(["engine"], result.Hits.Select(h => h.Id));
+    }
+
+    [Fact]
     public async Task Hybrid_mode_fuses_both_rankings_with_reciprocal_rank_fusion()
     {
         var search = new HybridSearch(_index);

@@ -73,6 +73,29 @@ public abstract class VectorIndexConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_document_removes_its_points_in_that_account_and_collection_only()
+    {
+        var index = await CreateIndexAsync();
+        await index.UpsertAsync(_account, "docs", [P("d1:0", 1, 0, documentId: "d1"), P("d1:1", 1, 0.2f, documentId: "d1"), P("d2:0", 1, 0.1f, documentId: "d2")], Ct);
+        await index.UpsertAsync(_account, "other", [P("d1:0", 1, 0, documentId: "d1")], Ct);
+        await index.UpsertAsync(_other, "docs", [P("d1:0", 1, 0, documentId: "d1")], Ct);
+
+        var deleted = await index.DeleteDocumentAsync(_account, "docs", "d1", Ct);
+        var again = await index.DeleteDocumentAsync(_account, "docs", "d1", Ct);
+        var nowhere = await index.DeleteDocumentAsync(_account, "nowhere", "d1", Ct);
+
+        Assert.Equal(["d1:0", "d1:1"], deleted.Order());
+        Assert.Empty(again);
+        Assert.Empty(nowhere);
+        async Task<string[]> Ids(Guid account, string collection) =>
+            [.. (await index.SearchAsync(account, collection, new VectorQuery([1, 0], 10, PointFilter.None), Ct)).Points.Select(p => p.Id)];
+        Assert.Equal(["d2:0"], await Ids(_account, "docs"));
+        Assert.Equal(["d1:0"], await Ids(_account, "other"));
+        Assert.Equal(["d1:0"], await Ids(_other, "docs"));
+        Assert.Empty((await index.SearchAsync(_account, "docs", new VectorQuery([1, 0], 10, new PointFilter(DocumentId: "d1")), Ct)).Points);
+    }
+
+    [Fact]
     public async Task Filters_select_by_document_and_by_all_given_tags()
     {
         var index = await CreateIndexAsync();

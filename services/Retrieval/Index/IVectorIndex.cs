@@ -16,6 +16,12 @@ public interface IVectorIndex
     /// <summary>Removes one point; false when the account has no such collection or point.</summary>
     Task<bool> DeleteAsync(Guid accountId, string collection, string pointId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes every point of the account's collection whose payload names <paramref name="documentId"/>;
+    /// the ids removed (empty when there were none, or no such collection). Idempotent.
+    /// </summary>
+    Task<IReadOnlyList<string>> DeleteDocumentAsync(Guid accountId, string collection, string documentId, CancellationToken cancellationToken);
+
     /// <summary>The best <see cref="VectorQuery.Limit"/> points by cosine similarity, best first.</summary>
     Task<SearchResult> SearchAsync(Guid accountId, string collection, VectorQuery query, CancellationToken cancellationToken);
 

@@ -76,6 +76,9 @@ public static partial class SearchInput
             : (new HybridQuery(collection!, query!, vector, take, parsed!.Value, new PointFilter(documentId, tags?.Distinct(StringComparer.Ordinal).ToList())), errors);
     }
 
+    /// <summary>Whether <paramref name="collection"/> is a valid collection name (the rule every way in shares).</summary>
+    public static bool IsCollectionName(string? collection) => collection is not null && CollectionName().IsMatch(collection);
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex CollectionName();
 }

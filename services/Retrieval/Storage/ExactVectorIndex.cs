@@ -89,6 +89,19 @@ public sealed class ExactVectorIndex([FromKeyedServices(RetrievalModule.Name)] D
         return rows == 1;
     }
 
+    public async Task<IReadOnlyList<string>> DeleteDocumentAsync(
+        Guid accountId, string collection, string documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // RETURNING (PostgreSQL, SQLite 3.35+) names exactly the rows this statement removed, so
+        // derived indexes drop those and no others even when writes race.
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(
+            "DELETE FROM points WHERE account_id = @account AND collection = @collection AND document_id = @documentId RETURNING id",
+            new { account = accountId.ToString(), collection, documentId },
+            cancellationToken: cancellationToken));
+        return [.. ids];
+    }
+
     public async Task<SearchResult> SearchAsync(Guid accountId, string collection, VectorQuery query, CancellationToken cancellationToken)
     {
         var account = accountId.ToString();

@@ -73,6 +73,32 @@ public sealed class TextIndexingVectorIndex(IVectorIndex backend, ExactVectorInd
         }
     }
 
+    public async Task<IReadOnlyList<string>> DeleteDocumentAsync(
+        Guid accountId, string collection, string documentId, CancellationToken cancellationToken)
+    {
+        if (!_slots.TryGetValue((accountId, collection), out var slot))
+        {
+            return await backend.DeleteDocumentAsync(accountId, collection, documentId, cancellationToken);
+        }
+
+        await slot.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var index = await LoadAsync(slot, accountId, collection, cancellationToken);
+            var deleted = await WriteAsync(slot, () => backend.DeleteDocumentAsync(accountId, collection, documentId, cancellationToken));
+            foreach (var id in deleted)
+            {
+                index.Delete(id);
+            }
+
+            return deleted;
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
     public Task<SearchResult> SearchAsync(Guid accountId, string collection, VectorQuery query, CancellationToken cancellationToken) =>
         backend.SearchAsync(accountId, collection, query, cancellationToken);
 

@@ -70,6 +70,39 @@ public sealed class HnswVectorIndex(ExactVectorIndex store, HnswOptions options,
         }
     }
 
+    public async Task<IReadOnlyList<string>> DeleteDocumentAsync(
+        Guid accountId, string collection, string documentId, CancellationToken cancellationToken)
+    {
+        var entry = await OpenAsync(accountId, collection, cancellationToken);
+        if (entry is null)
+        {
+            return [];
+        }
+
+        await entry.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureLoadedAsync(entry, cancellationToken);
+            var deleted = await store.DeleteDocumentAsync(accountId, collection, documentId, cancellationToken);
+            if (deleted.Count > 0 && entry.Graph is { } graph)
+            {
+                Apply(entry, g =>
+                {
+                    foreach (var id in deleted)
+                    {
+                        g.Delete(id);
+                    }
+                }, graph.Dimension);
+            }
+
+            return deleted;
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
     public async Task<SearchResult> SearchAsync(Guid accountId, string collection, VectorQuery query, CancellationToken cancellationToken)
     {
         var entry = await OpenAsync(accountId, collection, cancellationToken);

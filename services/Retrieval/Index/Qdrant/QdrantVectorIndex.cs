@@ -60,6 +60,27 @@ public sealed class QdrantVectorIndex(ExactVectorIndex store, QdrantClient qdran
         return true;
     }
 
+    public async Task<IReadOnlyList<string>> DeleteDocumentAsync(
+        Guid accountId, string collection, string documentId, CancellationToken cancellationToken)
+    {
+        var dimension = await store.DimensionAsync(accountId, collection, cancellationToken);
+        if (dimension is null)
+        {
+            return [];
+        }
+
+        var deleted = await store.DeleteDocumentAsync(accountId, collection, documentId, cancellationToken);
+        // By filter, not by the ids just deleted: a retry after a Qdrant failure finds no rows left
+        // in the database but must still remove the points Qdrant kept.
+        var target = CollectionFor(dimension.Value);
+        await qdrant.EnsureCollectionAsync(target, dimension.Value, cancellationToken);
+        await qdrant.DeleteByFilterAsync(
+            target,
+            new JsonObject { ["must"] = new JsonArray(Match("account_id", accountId.ToString()), Match("collection", collection), Match("document_id", documentId)) },
+            cancellationToken);
+        return deleted;
+    }
+
     public async Task<SearchResult> SearchAsync(Guid accountId, string collection, VectorQuery query, CancellationToken cancellationToken)
     {
         var dimension = await store.DimensionAsync(accountId, collection, cancellationToken);
