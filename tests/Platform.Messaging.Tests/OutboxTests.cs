@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +64,39 @@ public sealed class OutboxTests
         AssertDeliveredInOrder(received, committed);
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task The_consumer_continues_the_trace_of_the_transaction_that_wrote_the_message(string mode)
+    {
+        await using var environment = await TestEnvironment.CreateAsync(mode);
+        using var source = new ActivitySource("Platform.Messaging.Tests.Outbox");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "MassTransit" or "Platform.Messaging" || s == source,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var received = new ConcurrentQueue<(Guid MessageId, SubjectChanged Event)>();
+        using var host = await StartAsync(environment.Settings, received);
+        var traces = host.Services.GetRequiredService<ConsumedTraces>();
+
+        ActivityTraceId writerTrace;
+        Guid messageId;
+        using (var writer = source.StartActivity("change subject"))
+        {
+            writerTrace = writer!.TraceId;
+            var database = host.Services.GetRequiredKeyedService<Database>(TallyHost.DatabaseName);
+            await using var connection = await database.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            messageId = await host.Services.GetRequiredService<TransactionalOutbox>()
+                .PublishAsync(new SubjectChanged("traced", 1), connection, transaction, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await WaitForAsync(() => traces.ContainsKey(messageId), "the traced message");
+        Assert.Equal(writerTrace.ToString(), traces[messageId]);
+    }
+
     private static void AssertDeliveredInOrder(
         ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received, List<SubjectChanged> committed)
     {
@@ -115,6 +149,7 @@ public sealed class OutboxTests
         builder.AddServiceDatabase(TallyHost.DatabaseName, [OutboxTable.Migration(1)]);
         builder.Services.AddBusOutbox(TallyHost.DatabaseName);
         builder.Services.AddSingleton(received);
+        builder.Services.AddSingleton<ConsumedTraces>();
         // One message at a time on the receive endpoint, not only in the consumer: with a prefetch of
         // 32 a consumer-level limit lets two deliveries race to its semaphore and swap places.
         builder.Services.AddBusRegistrations(bus => bus.AddConsumer<Recorder>().Endpoint(e => e.ConcurrentMessageLimit = 1));
@@ -164,10 +199,14 @@ public sealed class OutboxTests
             where T : class => Task.CompletedTask;
     }
 
-    public sealed class Recorder(ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received) : IConsumer<SubjectChanged>
+    /// <summary>The trace id each consumed message ran under, by message id.</summary>
+    public sealed class ConsumedTraces : ConcurrentDictionary<Guid, string>;
+
+    public sealed class Recorder(ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received, ConsumedTraces traces) : IConsumer<SubjectChanged>
     {
         public Task Consume(ConsumeContext<SubjectChanged> context)
         {
+            traces[context.MessageId!.Value] = Activity.Current?.TraceId.ToString() ?? "(no activity)";
             received.Enqueue((context.MessageId!.Value, context.Message));
             return Task.CompletedTask;
         }

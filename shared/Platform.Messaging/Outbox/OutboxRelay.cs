@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -39,7 +40,8 @@ public sealed class OutboxRelay(
         {
             var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
                 $"""
-                SELECT sequence AS Sequence, message_id AS MessageId, message_type AS MessageType, body AS Body
+                SELECT sequence AS Sequence, message_id AS MessageId, message_type AS MessageType, body AS Body,
+                       trace_parent AS TraceParent, trace_state AS TraceState
                 FROM {OutboxTable.Name} ORDER BY sequence LIMIT @limit
                 """,
                 new { limit = options.BatchSize },
@@ -61,6 +63,10 @@ public sealed class OutboxRelay(
 
                 var message = JsonSerializer.Deserialize(row.Body, type)!;
                 var messageId = Guid.Parse(row.MessageId);
+                // MassTransit's publish span (and the consumer's after it) becomes a child of this one.
+                ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
+                using var activity = OutboxTelemetry.Source.StartActivity(
+                    "outbox relay", ActivityKind.Internal, parent, [new("messaging.message.id", row.MessageId)]);
                 // Awaited one by one: publish confirms arrive in order, so the order on the bus is the sequence order.
                 await publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
             }
@@ -92,5 +98,9 @@ public sealed class OutboxRelay(
         public string MessageType { get; set; } = "";
 
         public string Body { get; set; } = "";
+
+        public string? TraceParent { get; set; }
+
+        public string? TraceState { get; set; }
     }
 }

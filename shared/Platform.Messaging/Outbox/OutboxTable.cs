@@ -5,7 +5,8 @@ namespace Platform.Messaging.Outbox;
 /// <summary>
 /// Messages written in the same transaction as the state change that caused them, relayed to the
 /// bus after commit by <see cref="OutboxRelay"/>. The sequence orders them: the relay publishes in
-/// commit order, so events about one subject arrive in the order they happened.
+/// commit order, so events about one subject arrive in the order they happened. The writer's W3C
+/// trace context is kept beside each message, so the trace goes on across the bus after the relay.
 /// </summary>
 public static class OutboxTable
 {
@@ -19,7 +20,9 @@ public static class OutboxTable
                 message_id   TEXT NOT NULL UNIQUE,
                 message_type TEXT NOT NULL,
                 body         TEXT NOT NULL,
-                created_at   BIGINT NOT NULL
+                created_at   BIGINT NOT NULL,
+                trace_parent TEXT NULL,
+                trace_state  TEXT NULL
             );
             """,
             PostgresSql:
@@ -29,7 +32,9 @@ public static class OutboxTable
                 message_id   TEXT NOT NULL UNIQUE,
                 message_type TEXT NOT NULL,
                 body         TEXT NOT NULL,
-                created_at   BIGINT NOT NULL
+                created_at   BIGINT NOT NULL,
+                trace_parent TEXT NULL,
+                trace_state  TEXT NULL
             );
             """);
 }

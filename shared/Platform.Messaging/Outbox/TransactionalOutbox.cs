@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -21,10 +22,13 @@ public sealed class TransactionalOutbox(IServiceProvider services, OutboxOptions
         where T : class
     {
         var id = NewId.NextGuid();
+        // The relay publishes later, on its own thread: keep the writer's trace so the consumer's
+        // spans join the request that caused the message, not a trace of their own.
+        var activity = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
-            INSERT INTO {OutboxTable.Name} (message_id, message_type, body, created_at)
-            VALUES (@id, @type, @body, @now)
+            INSERT INTO {OutboxTable.Name} (message_id, message_type, body, created_at, trace_parent, trace_state)
+            VALUES (@id, @type, @body, @now, @traceParent, @traceState)
             """,
             new
             {
@@ -32,6 +36,8 @@ public sealed class TransactionalOutbox(IServiceProvider services, OutboxOptions
                 type = message.GetType().AssemblyQualifiedName,
                 body = JsonSerializer.Serialize(message, message.GetType()),
                 now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                traceParent = activity?.Id,
+                traceState = activity?.TraceStateString,
             },
             transaction,
             cancellationToken: cancellationToken));
