@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Platform.Messaging.Outbox;
 using Platform.Messaging.Scheduling;
 
@@ -37,21 +38,28 @@ public static class BusRegistration
     }
 
     /// <summary>
-    /// Gives the host an <see cref="TransactionalOutbox"/> in <paramref name="databaseName"/>'s
-    /// <see cref="OutboxTable.Name"/> and its relay. Add <see cref="OutboxTable.Migration"/> to that
-    /// service's migrations. A host has one outbox: when several modules ask (standalone), the first one's database holds it.
+    /// Gives <paramref name="databaseName"/> a transactional outbox: its <see cref="OutboxTable.Name"/>
+    /// table (add <see cref="OutboxTable.Migration"/> to that service's migrations) and a relay that
+    /// publishes what commits there. Every service keeps its own outbox, also when several share one
+    /// host (standalone): a message must be written in the database of the state change that caused it.
+    /// <see cref="TransactionalOutbox"/> is one service for all of them; the options are keyed by <paramref name="databaseName"/>.
     /// </summary>
-    public static IServiceCollection AddBusOutbox(this IServiceCollection services, string databaseName)
+    public static IServiceCollection AddBusOutbox(
+        this IServiceCollection services, string databaseName, Action<OutboxOptions>? configure = null)
     {
-        if (services.Any(d => d.ServiceType == typeof(OutboxOptions)))
+        if (services.Any(d => d.ServiceType == typeof(OutboxOptions) && Equals(d.ServiceKey, databaseName)))
         {
             return services;
         }
 
-        services.AddSingleton(new OutboxOptions { DatabaseName = databaseName });
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<TransactionalOutbox>();
-        services.AddHostedService<OutboxRelay>();
+        var options = new OutboxOptions { DatabaseName = databaseName };
+        configure?.Invoke(options);
+        var signal = new OutboxSignal();
+        services.AddKeyedSingleton(databaseName, options);
+        services.AddSingleton(new OutboxRegistration(databaseName, signal));
+        services.TryAddSingleton<TransactionalOutbox>();
+        services.AddSingleton<IHostedService>(provider => new OutboxRelay(
+            provider, options, signal, provider.GetRequiredService<ILogger<OutboxRelay>>()));
         return services;
     }
 

@@ -97,6 +97,33 @@ public sealed class OutboxTests
         Assert.Equal(writerTrace.ToString(), traces[messageId]);
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Two_services_in_one_host_each_relay_their_own_outbox(string mode)
+    {
+        // Standalone hosts every module in one process: each service's messages are written in its
+        // own database (the one its state change commits in) and must be relayed from there.
+        await using var environment = await TestEnvironment.CreateAsync(mode);
+        var received = new ConcurrentQueue<(Guid MessageId, SubjectChanged Event)>();
+        using var host = await StartAsync(environment.Settings, received, SecondDatabase);
+        var outbox = host.Services.GetRequiredService<TransactionalOutbox>();
+
+        var ids = new List<Guid>();
+        foreach (var name in new[] { TallyHost.DatabaseName, SecondDatabase })
+        {
+            var database = host.Services.GetRequiredKeyedService<Database>(name);
+            await using var connection = await database.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            ids.Add(await outbox.PublishAsync(new SubjectChanged(name, 1), connection, transaction, CancellationToken.None));
+            await transaction.CommitAsync();
+        }
+
+        await WaitForAsync(() => ids.All(id => received.Any(r => r.MessageId == id)), "a message from each database");
+        Assert.Equal([TallyHost.DatabaseName, SecondDatabase], received.Select(r => r.Event.Subject).Order());
+    }
+
+    private const string SecondDatabase = "tally-second";
+
     private static void AssertDeliveredInOrder(
         ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received, List<SubjectChanged> committed)
     {
@@ -140,25 +167,27 @@ public sealed class OutboxTests
     }
 
     private static async Task<IHost> StartAsync(
-        IDictionary<string, string?> settings, ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received)
+        IDictionary<string, string?> settings, ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received, string? secondOutbox = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddServiceDatabase(TallyHost.DatabaseName, [OutboxTable.Migration(1)]);
-        builder.Services.AddBusOutbox(TallyHost.DatabaseName);
+        var batchSize = int.TryParse(settings.TryGetValue("Outbox:BatchSize", out var size) ? size : null, out var batch) ? batch : 500;
+        builder.Services.AddBusOutbox(TallyHost.DatabaseName, outbox => outbox.BatchSize = batchSize);
+        if (secondOutbox is not null)
+        {
+            builder.AddServiceDatabase(secondOutbox, [OutboxTable.Migration(1)]);
+            builder.Services.AddBusOutbox(secondOutbox);
+        }
+
         builder.Services.AddSingleton(received);
         builder.Services.AddSingleton<ConsumedTraces>();
         // One message at a time on the receive endpoint, not only in the consumer: with a prefetch of
         // 32 a consumer-level limit lets two deliveries race to its semaphore and swap places.
         builder.Services.AddBusRegistrations(bus => bus.AddConsumer<Recorder>().Endpoint(e => e.ConcurrentMessageLimit = 1));
         builder.AddPlatformBus();
-        if (int.TryParse(settings.TryGetValue("Outbox:BatchSize", out var size) ? size : null, out var batch))
-        {
-            builder.Services.AddSingleton(new OutboxOptions { DatabaseName = TallyHost.DatabaseName, BatchSize = batch });
-        }
-
         var host = builder.Build();
         LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
         await host.StartAsync();

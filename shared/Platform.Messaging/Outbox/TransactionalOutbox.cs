@@ -9,13 +9,15 @@ using Platform.Storage;
 namespace Platform.Messaging.Outbox;
 
 /// <summary>
-/// Writes messages to publish into the service's outbox table inside the caller's transaction, so
-/// the message exists if and only if the state change committed. The relay publishes it afterwards
-/// (at least once; each message keeps its id, so consumers can drop repeats).
+/// Writes messages to publish into an outbox table inside the caller's transaction, so the message
+/// exists if and only if the state change committed. The relay of that database publishes it
+/// afterwards (at least once; each message keeps its id, so consumers can drop repeats). One service
+/// for every outbox of the host (standalone has several): the message goes to the database the
+/// caller's transaction is on.
 /// </summary>
-public sealed class TransactionalOutbox(IServiceProvider services, OutboxOptions options, TimeProvider clock, OutboxSignal signal)
+public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<OutboxRegistration> outboxes, TimeProvider clock)
 {
-    private Database Database => services.GetRequiredKeyedService<Database>(options.DatabaseName);
+    private readonly OutboxRegistration[] _outboxes = outboxes.ToArray();
 
     /// <summary>Adds <paramref name="message"/> to the outbox within <paramref name="transaction"/>; returns its message id.</summary>
     public async Task<Guid> PublishAsync<T>(T message, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -41,21 +43,40 @@ public sealed class TransactionalOutbox(IServiceProvider services, OutboxOptions
             },
             transaction,
             cancellationToken: cancellationToken));
-        // The relay may look before the caller commits; it then finds nothing and looks again on its next poll.
-        signal.Notify();
+        // The connection does not say which database it is on, and waking a relay with nothing to do
+        // costs one query: wake them all. A relay may look before the caller commits; it then finds
+        // nothing and looks again on its next poll.
+        foreach (var outbox in _outboxes)
+        {
+            outbox.Signal.Notify();
+        }
+
         return id;
     }
 
-    /// <summary>Adds <paramref name="message"/> within the ambient transaction on the outbox's database (e.g. a saga's).</summary>
+    /// <summary>
+    /// Adds <paramref name="message"/> within the transaction open on an outbox database in this flow
+    /// (e.g. the saga repository's, while a saga handles a message).
+    /// </summary>
     public Task<Guid> PublishAsync<T>(T message, CancellationToken cancellationToken)
         where T : class
     {
-        var ambient = AmbientTransaction.For(Database)
-            ?? throw new InvalidOperationException(
-                $"No transaction is open on database '{options.DatabaseName}': pass the connection and transaction of the state change.");
-        return PublishAsync(message, ambient.Connection, ambient.Transaction, cancellationToken);
+        foreach (var outbox in _outboxes)
+        {
+            if (AmbientTransaction.For(services.GetRequiredKeyedService<Database>(outbox.DatabaseName)) is { } ambient)
+            {
+                return PublishAsync(message, ambient.Connection, ambient.Transaction, cancellationToken);
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"No transaction is open on an outbox database ({string.Join(", ", _outboxes.Select(o => o.DatabaseName))}): " +
+            "pass the connection and transaction of the state change.");
     }
 }
+
+/// <summary>One database with an outbox and the signal that wakes its relay.</summary>
+public sealed record OutboxRegistration(string DatabaseName, OutboxSignal Signal);
 
 /// <summary>Wakes the relay when a message was written in this process, so events do not wait for the next poll.</summary>
 public sealed class OutboxSignal
