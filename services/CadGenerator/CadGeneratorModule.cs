@@ -29,13 +29,18 @@ public static class CadGeneratorModule
         builder.Services.AddSingleton(rendering);
         builder.Services.AddSingleton<SandboxedOpenScad>();
         builder.Services.AddOptions<CadJobOptions>().Bind(builder.Configuration.GetSection(CadJobOptions.SectionName));
+        builder.Services.AddOptions<LlmDesignOptions>().Bind(builder.Configuration.GetSection(LlmDesignOptions.SectionName));
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.AddSingleton(new JobFolders(storage.DataDirectory));
         builder.Services.AddSingleton<CadJobStore>();
+        builder.Services.AddSingleton<CadJobSubmissions>();
+        builder.Services.AddSingleton<CadJobEvents>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddBusScheduler(Name);
+        // Job events (CadJobSubmitted, CadJobCompleted, CadJobFailed) are written with the state change that causes them.
+        builder.Services.AddBusOutbox(Name);
         builder.Services.AddBusRegistrations(bus =>
         {
             bus.AddSagaStateMachine<CadJobStateMachine, CadJobSaga>().DatabaseRepository(Name);

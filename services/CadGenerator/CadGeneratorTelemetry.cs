@@ -21,6 +21,9 @@ public static class CadGeneratorTelemetry
     public static readonly Counter<long> MeshesValidated = Meter.CreateCounter<long>(
         "platform.cadgenerator.meshes.validated", unit: "{mesh}", description: "Rendered meshes checked, by outcome.");
 
+    public static readonly Counter<long> LlmDesigns = Meter.CreateCounter<long>(
+        "platform.cadgenerator.llm_designs", unit: "{design}", description: "Designs proposed by an LLM, by outcome (accepted or refused).");
+
     public static readonly Counter<long> JobsFinished = Meter.CreateCounter<long>(
         "platform.cadgenerator.jobs.finished", unit: "{job}", description: "CAD jobs that reached done or failed, by state.");
 

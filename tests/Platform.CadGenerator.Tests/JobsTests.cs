@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Platform.CadGenerator.Geometry;
+using Platform.Contracts.CadGenerator;
 using Platform.ServiceDefaults.Errors;
 using static Platform.Testing.PlatformApi;
 
 namespace Platform.CadGenerator.Tests;
 
 /// <summary>Jobs end to end: HTTP -> CadJobSaga over RabbitMQ -> Billing (reserve, meter, capture/release) -> sandboxed render -> validation -> artifacts.</summary>
-public sealed class JobsTests(CadPlatform platform) : IClassFixture<CadPlatform>
+[Collection(CadPlatformCollection.Name)]
+public sealed class JobsTests(CadPlatform platform)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -44,6 +46,11 @@ public sealed class JobsTests(CadPlatform platform) : IClassFixture<CadPlatform>
         using var scad = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{id}/model.scad", key), Cancel);
         Assert.Contains("\nwidth = 25;\n", await scad.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(platform.DataDirectory, "cad", Guid.Parse(id!).ToString("N"), "model.stl")));
+
+        // CadJobCompleted left through the outbox, once, with what the job reports.
+        var completed = Assert.IsType<CadJobCompleted>(Assert.Single(await platform.EventsOfAsync(Guid.Parse(id!), TimeSpan.FromSeconds(15))));
+        Assert.Equal((Guid.Parse(accountId), "l_bracket", charged, renderMs, validation.GetProperty("triangles").GetInt32()),
+            (completed.AccountId, completed.TemplateId, completed.Charged, completed.RenderMilliseconds, completed.Triangles));
     }
 
     [Fact]
@@ -93,6 +100,9 @@ public sealed class JobsTests(CadPlatform platform) : IClassFixture<CadPlatform>
 
         using var stl = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{job.GetProperty("id").GetString()}/model.stl", key), Cancel);
         await ReadProblemAsync(stl, 409, ProblemTypes.Conflict);
+
+        var jobFailed = Assert.IsType<CadJobFailed>(Assert.Single(await platform.EventsOfAsync(Guid.Parse(job.GetProperty("id").GetString()!), TimeSpan.FromSeconds(15))));
+        Assert.Equal(("design", failed.GetProperty("failureReason").GetString()), (jobFailed.Step, jobFailed.Reason));
     }
 
     [Fact]
@@ -204,31 +214,7 @@ public sealed class JobsTests(CadPlatform platform) : IClassFixture<CadPlatform>
         }
     }
 
-    private async Task<JsonElement> SubmitAsync(string key, object body)
-    {
-        using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Post, "/v1/cad/jobs", key, body), Cancel);
-        return await ReadJsonAsync(response, 202);
-    }
+    private Task<JsonElement> SubmitAsync(string key, object body) => Jobs.SubmitAsync(platform, key, body);
 
-    private async Task<JsonElement> WaitAsync(string key, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{id}", key), Cancel);
-            var job = await ReadJsonAsync(response, 200);
-            var state = job.GetProperty("state").GetString();
-            if (state is "done" or "failed")
-            {
-                return job;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Job {id} is still {state} after 60 s: {job}\n{platform.Cad.Tail(400)}");
-            }
-
-            await Task.Delay(100, Cancel);
-        }
-    }
+    private Task<JsonElement> WaitAsync(string key, string id) => Jobs.WaitAsync(platform, key, id);
 }

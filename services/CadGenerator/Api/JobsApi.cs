@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.CadGenerator.Design;
 using Platform.CadGenerator.Jobs;
@@ -18,6 +17,9 @@ public static class JobsApi
 
     public sealed record JobList(IReadOnlyList<CadJob> Items, string? Next);
 
+    /// <summary>Same key + same request = the same job (also after a restart); same key + another request = 409.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     public static void MapJobsApi(this RouteGroupBuilder api)
     {
         var jobs = api.MapGroup("/v1/cad/jobs").WithTags("Jobs").RequireAuthorization(PlatformPolicies.Account);
@@ -31,9 +33,10 @@ public static class JobsApi
     private static async Task<Results<Accepted<CadJob>, ValidationProblem, ProblemHttpResult>> Submit(
         SubmitJobRequest? request,
         ClaimsPrincipal user,
+        HttpContext http,
         TemplateLibrary library,
         CadJobStore store,
-        IPublishEndpoint publish,
+        CadJobSubmissions submissions,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -61,31 +64,42 @@ public static class JobsApi
             parameters = request.Parameters?.ToDictionary(p => p.Key, p => p.Value.GetDouble()) ?? [];
         }
 
+        var keys = http.Request.Headers[IdempotencyKeyHeader];
+        var idempotencyKey = keys.Count == 0 ? null : keys.ToString();
+        validator.Require(idempotencyKey is null || (keys.Count == 1 && IsValidKey(idempotencyKey)), IdempotencyKeyHeader,
+            $"must be given once, 1 to {CadJobSubmissions.MaxKeyLength} visible ASCII characters");
+
         if (!validator.IsValid)
         {
             return validator.ToProblem();
         }
 
         var account = user.GetAccountId();
-        var jobId = NewId.NextGuid();
-        await store.CreateAsync(jobId, account, prompt, templateId, parameters, cancellationToken);
-        try
+        var outcome = await submissions.SubmitAsync(account, prompt, templateId, parameters, idempotencyKey, cancellationToken);
+        if (outcome.Conflict)
         {
-            await publish.Publish(new CadJobSubmitted(jobId, account, prompt, DateTimeOffset.UtcNow), cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            await store.FailAsync(jobId, CadJobSteps.Reserve, "The job could not be queued: the message bus is unavailable.", CancellationToken.None);
-            loggers.CreateLogger(typeof(JobsApi)).LogError(exception, "CAD job {JobId} could not be queued", jobId);
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, ProblemTypes.DependencyUnavailable,
-                "The job could not be queued.", "The message bus is unavailable; try again.");
+            return Problems.Conflict(ProblemTypes.IdempotencyConflict, "The idempotency key was used with another request.",
+                $"{IdempotencyKeyHeader} '{idempotencyKey}' already made job {outcome.JobId} from a different request; send a new key for a new job.");
         }
 
-        loggers.CreateLogger(typeof(JobsApi)).LogInformation("CAD job {JobId} submitted for account {AccountId} ({Kind})",
-            jobId, account, prompt is null ? "template " + templateId : "prompt");
-        var job = await store.GetAsync(account, jobId, cancellationToken);
-        return TypedResults.Accepted($"/v1/cad/jobs/{jobId}", job);
+        var logger = loggers.CreateLogger(typeof(JobsApi));
+        if (outcome.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            logger.LogInformation("CAD job {JobId} answered again for idempotency key {IdempotencyKey} of account {AccountId}", outcome.JobId, idempotencyKey, account);
+        }
+        else
+        {
+            logger.LogInformation("CAD job {JobId} submitted for account {AccountId} ({Kind})",
+                outcome.JobId, account, prompt is null ? "template " + templateId : "prompt");
+        }
+
+        var job = await store.GetAsync(account, outcome.JobId, cancellationToken);
+        return TypedResults.Accepted($"/v1/cad/jobs/{outcome.JobId}", job);
     }
+
+    private static bool IsValidKey(string key) =>
+        key.Length is >= 1 and <= CadJobSubmissions.MaxKeyLength && key.All(c => c is >= '!' and <= '~');
 
     private static async Task<Results<Ok<JobList>, ValidationProblem>> List(
         ClaimsPrincipal user, CadJobStore store, CancellationToken cancellationToken, int limit = 20, string? before = null)

@@ -15,6 +15,9 @@ public sealed class CadJobSaga : SagaStateMachineInstance, ISagaVersion
 
     public DateTimeOffset SubmittedAt { get; set; }
 
+    /// <summary>The prompt of a prompt job (null for template jobs), kept to ask the LLM for a design.</summary>
+    public string? Prompt { get; set; }
+
     /// <summary>When the step in progress (reserve, settle) started, for its timing.</summary>
     public DateTimeOffset StepStartedAt { get; set; }
 
@@ -37,4 +40,16 @@ public sealed class CadJobSaga : SagaStateMachineInstance, ISagaVersion
     public string? FailureReason { get; set; }
 
     public Guid? DeadlineToken { get; set; }
+
+    /// <summary>When the LLM was asked for a design (the design step's start).</summary>
+    public DateTimeOffset? DesignStartedAt { get; set; }
+
+    public Guid? DesignDeadlineToken { get; set; }
+
+    /// <summary>The model that designed the job and its token counts, metered with the render.</summary>
+    public string? DesignModel { get; set; }
+
+    public long DesignInputTokens { get; set; }
+
+    public long DesignOutputTokens { get; set; }
 }

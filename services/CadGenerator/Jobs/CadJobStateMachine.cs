@@ -1,32 +1,51 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Billing;
+using Platform.CadGenerator.Design;
+using Platform.CadGenerator.Templates;
 using Platform.Contracts.CadGenerator;
+using Platform.Contracts.Inference;
 using Platform.Contracts.SafetyGuard;
 
 namespace Platform.CadGenerator.Jobs;
 
 /// <summary>
 /// CadJobSaga: guard the prompt (SafetyGuard CheckPrompt; template jobs have no text to check) ->
-/// reserve credits -> produce the model (design, render, validate) -> meter the render
-/// time (Billing prices it) -> capture that price from the reservation -> CadJobCompleted; any
-/// failure after the reservation releases it -> CadJobFailed. A deadline fails a job that does not
-/// settle. Billing's answers come back to this saga's queue (the commands carry it as their
-/// response address) and find the job by their transfer id.
-/// SafetyGuard's answer carries no job id: the check is sent with the job id as its request id,
-/// which the answer echoes.
+/// reserve credits -> [prompt jobs, when an LLM designer is configured: ask Inference (Generate);
+/// no route, a failure or no answer in time leaves the design to the prompt parser] -> produce the
+/// model (design, render, validate) -> meter the render time and the LLM's tokens (Billing prices
+/// them) -> capture that price from the reservation -> CadJobCompleted; any failure after the
+/// reservation releases it -> CadJobFailed. A deadline fails a job that does not settle. Billing's
+/// answers come back to this saga's queue (the commands carry it as their response address) and
+/// find the job by their transfer id. SafetyGuard's and Inference's answers carry no job id: their
+/// requests are sent with the job id as request id, which the answers echo.
+/// CadJobCompleted and CadJobFailed are written to the service's transactional outbox in the same
+/// transaction as the saga's final state, so a crash can neither lose them nor publish them for a
+/// state change that did not commit.
 /// </summary>
 public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 {
     private readonly CadJobOptions _settings;
+    private readonly LlmDesignOptions _design;
 
-    public CadJobStateMachine(IOptions<CadJobOptions> options)
+    public CadJobStateMachine(IOptions<CadJobOptions> options, IOptions<LlmDesignOptions> designOptions)
     {
         var settings = _settings = options.Value;
+        var design = _design = designOptions.Value;
         InstanceState(x => x.CurrentState);
 
         Event(() => Submitted, e => e.CorrelateById(c => c.Message.JobId));
         Event(() => Guarded, e =>
+        {
+            e.CorrelateById(c => c.RequestId ?? Guid.Empty);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => Designed, e =>
+        {
+            e.CorrelateById(c => c.RequestId ?? Guid.Empty);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => DesignFailed, e =>
         {
             e.CorrelateById(c => c.RequestId ?? Guid.Empty);
             e.OnMissingInstance(m => m.Discard());
@@ -47,6 +66,15 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
             s.Delay = TimeSpan.FromSeconds(settings.JobTimeoutSeconds);
             s.Received = e => e.CorrelateById(c => c.Message.JobId);
         });
+        Schedule(() => DesignDeadline, x => x.DesignDeadlineToken, s =>
+        {
+            s.Delay = TimeSpan.FromSeconds(design.TimeoutSeconds);
+            s.Received = e =>
+            {
+                e.CorrelateById(c => c.Message.JobId);
+                e.OnMissingInstance(m => m.Discard());
+            };
+        });
 
         // Late or repeated answers (a redelivery after the saga moved on) change nothing.
         OnUnhandledEvent(c => c.Ignore());
@@ -57,6 +85,7 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 {
                     c.Saga.AccountId = c.Message.AccountId;
                     c.Saga.SubmittedAt = c.Message.SubmittedAt;
+                    c.Saga.Prompt = c.Message.Prompt;
                     c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
                 })
                 .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
@@ -94,8 +123,14 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                     c.Saga.Reserved = c.Message.Amount;
                 })
                 .ThenAsync(c => Step(c, CadJobSteps.Reserve))
-                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId)))
-                .TransitionTo(Producing),
+                .IfElse(c => c.Saga.Prompt is not null && design.Enabled,
+                    ask => ask
+                        .ThenAsync(AskDesignerAsync)
+                        .Schedule(DesignDeadline, c => new CadJobDesignDeadline(c.Saga.CorrelationId))
+                        .TransitionTo(Designing),
+                    produce => produce
+                        .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId)))
+                        .TransitionTo(Producing)),
             When(Insufficient)
                 .ThenAsync(c => FailAsync(c, CadJobSteps.Reserve,
                     $"Insufficient credits: the job reserves {c.Message.Requested} micro-credits and {c.Message.Available} are available."))
@@ -109,6 +144,36 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 .ThenAsync(c => FailAsync(c, CadJobSteps.Timeout, $"Billing did not answer the reservation within {settings.JobTimeoutSeconds} s."))
                 .Finalize());
 
+        // The LLM's answer is not trusted here: the producer checks it (template ranges, static .scad check)
+        // and fails the job at design, with the reason, when it is refused. No answer is not a failure.
+        During(Designing,
+            When(Designed)
+                .Unschedule(DesignDeadline)
+                .Then(c =>
+                {
+                    c.Saga.DesignModel = c.Message.Model;
+                    c.Saga.DesignInputTokens = c.Message.InputTokens;
+                    c.Saga.DesignOutputTokens = c.Message.OutputTokens;
+                })
+                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId,
+                    new DesignProposal(c.Message.Model, c.Message.Route, c.Message.Content, c.Message.FinishReason), null, c.Saga.DesignStartedAt)))
+                .TransitionTo(Producing),
+            When(DesignFailed)
+                .Unschedule(DesignDeadline)
+                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId, null,
+                    $"No LLM designed this job (Inference answered {c.Message.Reason}: {c.Message.Detail}); the prompt parser did.", c.Saga.DesignStartedAt)))
+                .TransitionTo(Producing),
+            When(DesignDeadline.Received)
+                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId, null,
+                    $"No LLM designed this job (Inference did not answer within {design.TimeoutSeconds} s); the prompt parser did.", c.Saga.DesignStartedAt)))
+                .TransitionTo(Producing),
+            When(Deadline.Received)
+                .Unschedule(DesignDeadline)
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"The job did not finish within {settings.JobTimeoutSeconds} s."))
+                .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
+                .TransitionTo(Releasing));
+
         During(Producing,
             When(Produced, c => c.Message.Succeeded)
                 .Then(c =>
@@ -120,8 +185,9 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                     c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
                 })
                 .ThenAsync(c => c.Publish(
-                    new RecordUsage(TransferIds.Usage(c.Saga.CorrelationId), c.Saga.AccountId, "cad-render", null, c.Saga.CorrelationId.ToString(),
-                        0, 0, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId),
+                    new RecordUsage(TransferIds.Usage(c.Saga.CorrelationId), c.Saga.AccountId, "cad-render",
+                        c.Saga.DesignInputTokens + c.Saga.DesignOutputTokens > 0 ? c.Saga.DesignModel : null, c.Saga.CorrelationId.ToString(),
+                        c.Saga.DesignInputTokens, c.Saga.DesignOutputTokens, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId),
                     p => p.ResponseAddress = c.ReceiveContext.InputAddress))
                 .TransitionTo(Metering),
             When(Produced, c => !c.Message.Succeeded)
@@ -165,8 +231,8 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                     await Step(c, CadJobSteps.Settle);
                     await Store(c).CompleteAsync(c.Saga.CorrelationId, c.Message.Captured, c.CancellationToken);
                     Finished(c.Saga, CadJobStates.Done);
-                    await c.Publish(new CadJobCompleted(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.TemplateId ?? "", c.Saga.Triangles,
-                        c.Saga.Volume, c.Saga.RenderMilliseconds, c.Message.Captured, DateTimeOffset.UtcNow));
+                    await JobEvents(c).CompletedAsync(new CadJobCompleted(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.TemplateId ?? "", c.Saga.Triangles,
+                        c.Saga.Volume, c.Saga.RenderMilliseconds, c.Message.Captured, DateTimeOffset.UtcNow), c.CancellationToken);
                 })
                 .Unschedule(Deadline)
                 .Finalize(),
@@ -204,6 +270,8 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
     public State Reserving { get; private set; } = null!;
 
+    public State Designing { get; private set; } = null!;
+
     public State Producing { get; private set; } = null!;
 
     public State Metering { get; private set; } = null!;
@@ -215,6 +283,10 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
     public Event<CadJobSubmitted> Submitted { get; private set; } = null!;
 
     public Event<PromptChecked> Guarded { get; private set; } = null!;
+
+    public Event<Generated> Designed { get; private set; } = null!;
+
+    public Event<GenerationFailed> DesignFailed { get; private set; } = null!;
 
     public Event<CadModelProduced> Produced { get; private set; } = null!;
 
@@ -232,6 +304,8 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
     public Schedule<CadJobSaga, CadJobDeadline> Deadline { get; private set; } = null!;
 
+    public Schedule<CadJobSaga, CadJobDesignDeadline> DesignDeadline { get; private set; } = null!;
+
     private static void ByTransfer<T>(IEventCorrelationConfigurator<CadJobSaga, T> e, Func<ConsumeContext<T>, string?> transferId)
         where T : class
     {
@@ -241,6 +315,25 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
     private static CadJobStore Store<T>(BehaviorContext<CadJobSaga, T>  c)
         where T : class => c.GetServiceOrCreateInstance<CadJobStore>();
+
+    private static CadJobEvents JobEvents<T>(BehaviorContext<CadJobSaga, T> c)
+        where T : class => c.GetServiceOrCreateInstance<CadJobEvents>();
+
+    private async Task AskDesignerAsync<T>(BehaviorContext<CadJobSaga, T> c)
+        where T : class
+    {
+        c.Saga.DesignStartedAt = DateTimeOffset.UtcNow;
+        await Store(c).SetStateAsync(c.Saga.CorrelationId, CadJobStates.Designing, c.CancellationToken);
+        var library = c.GetServiceOrCreateInstance<TemplateLibrary>();
+        await c.Publish(
+            new Generate(c.Saga.AccountId, _design.Model, LlmDesignPrompt.Build(library, c.Saga.Prompt!), _design.MaxTokens, _design.Temperature,
+                c.Saga.CorrelationId.ToString()),
+            p =>
+            {
+                p.RequestId = c.Saga.CorrelationId;
+                p.ResponseAddress = c.ReceiveContext.InputAddress;
+            });
+    }
 
     private static void Remember(CadJobSaga saga, string step, string reason)
     {
@@ -279,7 +372,8 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
         Remember(c.Saga, step, reason);
         await Store(c).FailAsync(c.Saga.CorrelationId, c.Saga.FailedStep!, c.Saga.FailureReason!, c.CancellationToken);
         Finished(c.Saga, CadJobStates.Failed);
-        await c.Publish(new CadJobFailed(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.FailedStep!, c.Saga.FailureReason!, DateTimeOffset.UtcNow));
+        await JobEvents(c).FailedAsync(new CadJobFailed(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.FailedStep!, c.Saga.FailureReason!, DateTimeOffset.UtcNow),
+            c.CancellationToken);
     }
 
     private static void Finished(CadJobSaga saga, string state)

@@ -15,12 +15,15 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Adds a queued job; joins the transaction open on the database (the submission's), if any.</summary>
     public async Task CreateAsync(Guid jobId, Guid accountId, string? prompt, string? templateId,
         IReadOnlyDictionary<string, double>? parameters, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO cad_jobs (id, account_id, state, prompt, template_id, requested_parameters, notes, steps, created_at, updated_at)
             VALUES (@Id, @AccountId, @State, @Prompt, @TemplateId, @Requested, '[]', '[]', @Now, @Now)
@@ -30,7 +33,16 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
                 Id = jobId.ToString(), AccountId = accountId.ToString(), State = CadJobStates.Queued, Prompt = prompt, TemplateId = templateId,
                 Requested = parameters is null ? null : JsonSerializer.Serialize(parameters, Json), Now = now,
             },
+            transaction,
             cancellationToken: cancellationToken));
+        }
+        finally
+        {
+            if (owned)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     public async Task<CadJob?> GetAsync(Guid accountId, Guid jobId, CancellationToken cancellationToken)
@@ -88,6 +100,9 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
         UpdateAsync(jobId, "template_id = @TemplateId, parameters = @Parameters, notes = @Notes",
             new { TemplateId = templateId, Parameters = JsonSerializer.Serialize(parameters, Json), Notes = JsonSerializer.Serialize(notes, Json) },
             cancellationToken);
+
+    public Task SetNotesAsync(Guid jobId, IReadOnlyList<string> notes, CancellationToken cancellationToken) =>
+        UpdateAsync(jobId, "notes = @Notes", new { Notes = JsonSerializer.Serialize(notes, Json) }, cancellationToken);
 
     public Task SetRenderedAsync(Guid jobId, long renderMs, CancellationToken cancellationToken) =>
         UpdateAsync(jobId, "render_ms = @RenderMs", new { RenderMs = renderMs }, cancellationToken);

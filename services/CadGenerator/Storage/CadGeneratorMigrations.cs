@@ -1,4 +1,5 @@
 using Platform.CadGenerator.Jobs;
+using Platform.Messaging.Outbox;
 using Platform.Messaging.Sagas;
 using Platform.Messaging.Scheduling;
 using Platform.Storage;
@@ -37,5 +38,19 @@ public static class CadGeneratorMigrations
             """),
         SagaTable.Migration<CadJobSaga>(2),
         ScheduledMessages.Migration(3),
+        // CadJobSubmitted, CadJobCompleted and CadJobFailed leave through here, written with the state change that caused them.
+        OutboxTable.Migration(4),
+        // Idempotency-Key of POST /v1/cad/jobs: per account, the key, a hash of the request it came with, and the job it made.
+        new(5, "cad job idempotency keys",
+            """
+            CREATE TABLE cad_job_requests (
+                account_id      TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                request_hash    TEXT NOT NULL,
+                job_id          TEXT NOT NULL,
+                created_at      BIGINT NOT NULL,
+                PRIMARY KEY (account_id, idempotency_key)
+            );
+            """),
     ];
 }
