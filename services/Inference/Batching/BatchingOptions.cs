@@ -12,6 +12,13 @@ public sealed class BatchingOptions
     /// </summary>
     public int MaxQueueDelayMicroseconds { get; set; } = 2000;
 
+    /// <summary>
+    /// On (default): a request that finds the batcher idle (nothing queued, nothing computing) runs at
+    /// once, and a batch waits for the delay only while requests overlap. Off: Triton's plain rule,
+    /// every batch waits up to the delay for more (fuller batches for large models, at a lone request's cost).
+    /// </summary>
+    public bool StartWhenIdle { get; set; } = true;
+
     /// <summary>Sequences (inputs, not requests) waiting per model; beyond it requests get 429.</summary>
     public int MaxQueueSize { get; set; } = 1024;
 

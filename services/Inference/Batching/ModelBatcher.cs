@@ -7,7 +7,9 @@ namespace Platform.Inference.Batching;
 /// <summary>
 /// Dynamic batching for one model, with Triton's semantics: sequences from concurrent requests
 /// queue up; a batch runs as soon as it holds the model's max batch size, or when its oldest
-/// sequence has waited the max queue delay, whichever comes first. Batches are padded to their
+/// sequence has waited the max queue delay, whichever comes first. A request that finds the batcher
+/// idle (nothing queued, nothing computing) runs at once on its own thread: a lone request pays
+/// neither the delay nor a hand-over to the batching loop; batches form as soon as requests overlap. Batches are padded to their
 /// longest sequence. The queue is bounded (<see cref="QueueFullException"/> = 429), and every
 /// request has a deadline: sequences still queued when it passes are not computed.
 /// With batching off, each request runs its own inputs as one batch at once.
@@ -18,6 +20,10 @@ public sealed class ModelBatcher : IAsyncDisposable
     private readonly ILogger<ModelBatcher> _logger;
     private readonly Channel<QueuedSequence> _queue = Channel.CreateUnbounded<QueuedSequence>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private CancellationTokenSource _window = new();
+
+    // Held while a batch computes, by the batching loop or by a caller that found the batcher idle.
+    private readonly SemaphoreSlim _compute = new(1, 1);
     private readonly Task _worker;
     private readonly KeyValuePair<string, object?> _modelTag;
     private int _queued;
@@ -57,6 +63,24 @@ public sealed class ModelBatcher : IAsyncDisposable
             return RunUnbatched(sequences);
         }
 
+        // Idle batcher (nothing queued, no batch computing): this request is a batch of its own, run
+        // at once on the caller's thread, with no queue delay and no hand-over to the batching loop.
+        if (_options.StartWhenIdle && sequences.Count <= MaxBatchSize && Queued == 0 && _compute.Wait(0))
+        {
+            try
+            {
+                if (Queued == 0)
+                {
+                    OnnxTelemetry.QueueTime.Record(0, _modelTag);
+                    return Compute(sequences);
+                }
+            }
+            finally
+            {
+                _compute.Release();
+            }
+        }
+
         var queued = Interlocked.Add(ref _queued, sequences.Count);
         if (queued > _options.MaxQueueSize)
         {
@@ -88,12 +112,22 @@ public sealed class ModelBatcher : IAsyncDisposable
 
     private float[][] RunUnbatched(IReadOnlyList<int[]> sequences)
     {
+        if (sequences.Count <= MaxBatchSize)
+        {
+            return Compute(sequences);
+        }
+
         var results = new float[sequences.Count][];
+        var chunk = new List<int[]>(MaxBatchSize);
         for (var start = 0; start < sequences.Count; start += MaxBatchSize)
         {
-            var chunk = sequences.Skip(start).Take(MaxBatchSize).ToArray();
-            var rows = Compute(chunk);
-            rows.CopyTo(results, start);
+            chunk.Clear();
+            for (var i = start; i < Math.Min(start + MaxBatchSize, sequences.Count); i++)
+            {
+                chunk.Add(sequences[i]);
+            }
+
+            Compute(chunk).CopyTo(results, start);
         }
 
         return results;
@@ -114,17 +148,32 @@ public sealed class ModelBatcher : IAsyncDisposable
     private TimeSpan EstimateRetryAfter(int queued) =>
         TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((queued * _secondsPerSequence) + MaxQueueDelay.TotalSeconds)));
 
+    /// <summary>
+    /// The batching loop. A sequence that finds the batcher idle (it was waiting for input) runs at
+    /// once with whatever else is already queued: waiting for the window would only delay a lone
+    /// request. When other requests arrived while the previous batch computed, the model is busy,
+    /// and the batch waits up to the max queue delay (from its oldest sequence) to fill up.
+    /// </summary>
     private async Task WorkAsync()
     {
         var reader = _queue.Reader;
         var batch = new List<QueuedSequence>(MaxBatchSize);
+        var live = new List<QueuedSequence>(MaxBatchSize);
+        var ids = new List<int[]>(MaxBatchSize);
         var delayTicks = (long)(MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
+        var busy = !_options.StartWhenIdle;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (true)
             {
                 if (!reader.TryRead(out var first))
                 {
+                    busy = !_options.StartWhenIdle;
+                    if (!await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
                     continue;
                 }
 
@@ -140,14 +189,27 @@ public sealed class ModelBatcher : IAsyncDisposable
                     }
 
                     var remaining = closesAt - Stopwatch.GetTimestamp();
-                    if (remaining <= 0 || !await WaitForMoreAsync(reader, TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency)).ConfigureAwait(false))
+                    if (!busy || remaining <= 0 || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
                     {
                         break;
                     }
                 }
 
                 Interlocked.Add(ref _queued, -batch.Count);
-                RunBatch(batch);
+                // Busy means other requests arrived while this batch computed; the rest of one large
+                // request, already queued, does not count (it need not wait for anyone).
+                var waiting = Queued;
+                await _compute.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    RunBatch(batch, live, ids);
+                }
+                finally
+                {
+                    _compute.Release();
+                }
+
+                busy = !_options.StartWhenIdle || Queued > waiting;
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -160,24 +222,32 @@ public sealed class ModelBatcher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> WaitForMoreAsync(ChannelReader<QueuedSequence> reader, TimeSpan wait)
+    /// <summary>Waits up to <paramref name="ticks"/> for another sequence; false when none came (or the batcher stops).</summary>
+    private async Task<bool> WaitForMoreAsync(ChannelReader<QueuedSequence> reader, long ticks)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        timeout.CancelAfter(wait);
+        // One timer source for the loop, reset after every wait that did not fire: no allocation per batch.
+        if (!_window.TryReset())
+        {
+            _window.Dispose();
+            _window = new CancellationTokenSource();
+        }
+
+        _window.CancelAfter(TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency));
         try
         {
-            return await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            return await reader.WaitToReadAsync(_window.Token).ConfigureAwait(false) && !_stopping.IsCancellationRequested;
         }
-        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return false;
         }
     }
 
-    private void RunBatch(List<QueuedSequence> batch)
+    private void RunBatch(List<QueuedSequence> batch, List<QueuedSequence> live, List<int[]> ids)
     {
         var now = Stopwatch.GetTimestamp();
-        var live = new List<QueuedSequence>(batch.Count);
+        live.Clear();
+        ids.Clear();
         foreach (var item in batch)
         {
             OnnxTelemetry.QueueTime.Record(Stopwatch.GetElapsedTime(item.EnqueuedAt, now).TotalSeconds, _modelTag);
@@ -193,6 +263,7 @@ public sealed class ModelBatcher : IAsyncDisposable
             else
             {
                 live.Add(item);
+                ids.Add(item.Ids);
             }
         }
 
@@ -203,7 +274,7 @@ public sealed class ModelBatcher : IAsyncDisposable
 
         try
         {
-            var rows = Compute(live.Select(item => item.Ids).ToArray());
+            var rows = Compute(ids);
             for (var i = 0; i < live.Count; i++)
             {
                 live[i].Result.TrySetResult(rows[i]);
@@ -230,6 +301,8 @@ public sealed class ModelBatcher : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _window.Dispose();
+        _compute.Dispose();
         Model.Dispose();
     }
 }

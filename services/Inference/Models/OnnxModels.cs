@@ -62,7 +62,7 @@ public sealed class OnnxModels(
 
         var tokenizer = WordPieceTokenizer.Load(tokenizerDescriptor.VocabPath, tokenizerDescriptor.Lowercase);
         var (session, provider) = sessions.Open(descriptor);
-        var model = new OnnxModel(descriptor, session, tokenizer, provider);
+        var model = new OnnxModel(descriptor, session, tokenizer, provider, sessions.UsesIoBinding(provider));
         _loaded[descriptor.Name] = new ModelBatcher(model, options.Value.Batching, loggers.CreateLogger<ModelBatcher>());
         _logger.LogInformation("Model {ModelId} loaded on {Provider}", descriptor.Name, provider);
     }

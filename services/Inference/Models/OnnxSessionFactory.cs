@@ -48,6 +48,15 @@ public sealed class OnnxSessionFactory(IOptions<InferenceOptions> options, ILogg
         return (new InferenceSession(model.OnnxPath!, cpuOptions), CpuProvider);
     }
 
+    /// <summary>Whether a model on <paramref name="provider"/> runs through an IOBinding (Inference:Session:IoBinding).</summary>
+    public bool UsesIoBinding(string provider) => options.Value.Session.IoBinding.ToLowerInvariant() switch
+    {
+        "auto" => provider == CudaProvider,
+        "on" => true,
+        "off" => false,
+        _ => throw new InvalidOperationException($"Inference:Session:IoBinding is '{options.Value.Session.IoBinding}'; use auto, on or off."),
+    };
+
     private static SessionOptions CreateOptions(OnnxSessionOptions session)
     {
         var options = new SessionOptions
@@ -62,6 +71,8 @@ public sealed class OnnxSessionFactory(IOptions<InferenceOptions> options, ILogg
                     $"Inference:Session:GraphOptimization is '{session.GraphOptimization}'; use none, basic, extended or all."),
             },
         };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", session.AllowSpinning ? "1" : "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", session.AllowSpinning ? "1" : "0");
         if (session.IntraOpThreads > 0)
         {
             options.IntraOpNumThreads = session.IntraOpThreads;

@@ -71,8 +71,8 @@ public sealed class EmbeddingModelTests : IDisposable
     [Fact]
     public async Task A_full_queue_refuses_with_a_retry_delay()
     {
-        // A long queue delay and a large batch keep the first request waiting in the queue.
-        await using var batcher = DefaultModel.Batcher(new BatchingOptions { MaxQueueSize = 3, MaxQueueDelayMicroseconds = 1_000_000, MaxBatchSize = 64 });
+        // Triton's plain rule, a long queue delay and a large batch keep the first request waiting in the queue.
+        await using var batcher = DefaultModel.Batcher(new BatchingOptions { MaxQueueSize = 3, MaxQueueDelayMicroseconds = 1_000_000, MaxBatchSize = 64, StartWhenIdle = false });
         var ids = DefaultModel.Encode(batcher.Model, "text");
 
         var waiting = batcher.RunAsync([ids, ids, ids], TestContext.Current.CancellationToken);
@@ -85,7 +85,7 @@ public sealed class EmbeddingModelTests : IDisposable
     [Fact]
     public async Task Inputs_whose_deadline_passed_in_the_queue_are_not_computed()
     {
-        await using var batcher = DefaultModel.Batcher(new BatchingOptions { RequestTimeoutMs = 50, MaxQueueDelayMicroseconds = 300_000, MaxBatchSize = 64 });
+        await using var batcher = DefaultModel.Batcher(new BatchingOptions { RequestTimeoutMs = 50, MaxQueueDelayMicroseconds = 300_000, MaxBatchSize = 64, StartWhenIdle = false });
         var ids = DefaultModel.Encode(batcher.Model, "text");
 
         await Assert.ThrowsAsync<DeadlineExceededException>(() => batcher.RunAsync([ids], TestContext.Current.CancellationToken));
@@ -102,5 +102,42 @@ public sealed class EmbeddingModelTests : IDisposable
 
         Assert.Equal(2, rows.Length);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_request_that_finds_the_batcher_idle_does_not_wait_for_the_queue_delay()
+    {
+        // A delay far beyond the assertion: only a batch started at once can finish in time.
+        await using var batcher = DefaultModel.Batcher(new BatchingOptions { MaxQueueDelayMicroseconds = 60_000_000, MaxBatchSize = 64 });
+        var ids = DefaultModel.Encode(batcher.Model, "text");
+
+        var started = DateTime.UtcNow;
+        var rows = await batcher.RunAsync([ids, ids], TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, rows.Length);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Overlapping_requests_beyond_the_batch_size_all_get_their_own_vectors()
+    {
+        // Requests larger than a batch and many at once: the loop splits and merges them across batches.
+        await using var batcher = DefaultModel.Batcher(new BatchingOptions { MaxQueueDelayMicroseconds = 2_000, MaxBatchSize = 8 });
+        var texts = Enumerable.Range(0, 24).Select(i => $"library {i} for parsing format {i % 5}").ToArray();
+        var expected = texts.Select(t => _model.Run([DefaultModel.Encode(_model, t)])[0]).ToArray();
+
+        var requests = Enumerable.Range(0, 6).Select(r => batcher.RunAsync(
+            [.. Enumerable.Range(0, 12).Select(k => DefaultModel.Encode(batcher.Model, texts[(r * 5 + k) % texts.Length]))],
+            TestContext.Current.CancellationToken)).ToArray();
+        var results = await Task.WhenAll(requests);
+
+        for (var r = 0; r < results.Length; r++)
+        {
+            Assert.Equal(12, results[r].Length);
+            for (var k = 0; k < 12; k++)
+            {
+                Assert.True(DefaultModel.Cosine(expected[(r * 5 + k) % texts.Length], results[r][k]) > 0.99999f);
+            }
+        }
     }
 }

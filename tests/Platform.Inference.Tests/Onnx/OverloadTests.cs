@@ -18,6 +18,8 @@ public sealed class OverloadTests
         {
             ["Inference:Batching:MaxQueueSize"] = "2",
             ["Inference:Batching:MaxQueueDelayMicroseconds"] = "1500000",
+            // Triton's plain rule: the first request waits in the queue for the delay even when alone.
+            ["Inference:Batching:StartWhenIdle"] = "false",
         });
 
         var waiting = host.Client.PostAsync("/v1/embeddings", Body(new { model = "platform-embed-256", input = new[] { "a", "b" } }), Cancel);
@@ -52,6 +54,7 @@ public sealed class OverloadTests
         {
             ["Inference:Batching:RequestTimeoutMs"] = "50",
             ["Inference:Batching:MaxQueueDelayMicroseconds"] = "300000",
+            ["Inference:Batching:StartWhenIdle"] = "false",
         });
 
         using var response = await host.Client.PostAsync("/v1/embeddings", Body(new { model = "platform-embed-256", input = "x" }), Cancel);

@@ -52,4 +52,37 @@ public sealed class WordPieceTokenizerTests
     {
         Assert.Equal([Tokenizer.ClsId, Tokenizer.UnknownId, Tokenizer.SepId], Tokenizer.Encode(new string('a', WordPieceTokenizer.MaxCharsPerWord + 1), 512).Ids);
     }
+
+    [Fact]
+    public void The_ascii_path_gives_the_ids_of_the_unicode_path()
+    {
+        // Pure ASCII text takes an allocation-free path; appending a separate non-ASCII word sends the
+        // same text through the general (Unicode) path, whose ids must start with the ASCII path's.
+        var random = new Random(20261122);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n\r!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u0001\u001f\u007f";
+        var words = new[] { "running", "unaffable", "PostgreSQL", "x86_64", "e-mail", "don't", "libxml2-dev", new string('z', WordPieceTokenizer.MaxCharsPerWord + 3) };
+        for (var sample = 0; sample < 400; sample++)
+        {
+            var text = new System.Text.StringBuilder();
+            for (var part = random.Next(1, 12); part > 0; part--)
+            {
+                if (random.Next(3) == 0)
+                {
+                    text.Append(words[random.Next(words.Length)]);
+                }
+                else
+                {
+                    for (var n = random.Next(1, 9); n > 0; n--)
+                    {
+                        text.Append(alphabet[random.Next(alphabet.Length)]);
+                    }
+                }
+            }
+
+            var ascii = Tokenizer.Encode(text.ToString(), 512).Ids;
+            var unicode = Tokenizer.Encode(text + " \u00e9", 512).Ids;
+            var accent = Tokenizer.Encode("\u00e9", 512).Ids;
+            Assert.Equal([.. ascii[..^1], .. accent[1..]], unicode);
+        }
+    }
 }

@@ -63,10 +63,17 @@ public sealed class WordPieceTokenizer
     public EncodedText Encode(string text, int maxLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
-        var ids = new List<int> { ClsId };
-        foreach (var word in BasicTokenize(text))
+        var ids = new List<int>((text.Length / 4) + 2) { ClsId };
+        if (System.Text.Ascii.IsValid(text))
         {
-            AppendWordPieces(word, ids);
+            AppendAscii(text, ids);
+        }
+        else
+        {
+            foreach (var word in BasicTokenize(text))
+            {
+                AppendWordPieces(word, ids);
+            }
         }
 
         ids.Add(SepId);
@@ -78,6 +85,102 @@ public sealed class WordPieceTokenizer
         }
 
         return new EncodedText([.. ids], fullLength);
+    }
+
+    /// <summary>
+    /// The same pipeline for pure ASCII text, without allocating a string per character or word:
+    /// ASCII has no accents to strip, no CJK and no Unicode spaces, so cleaning, lower-casing and the
+    /// punctuation split are per character, and each word is looked up as a span.
+    /// </summary>
+    private void AppendAscii(string text, List<int> ids)
+    {
+        var length = text.Length;
+        Span<char> word = length <= 512 ? stackalloc char[length] : new char[length];
+        var count = 0;
+        foreach (var c in text)
+        {
+            // Controls (but tab, newline, return) are dropped by cleaning, as in BasicTokenize.
+            if ((c < ' ' && c is not ('\t' or '\n' or '\r')) || c == '\x7f')
+            {
+                continue;
+            }
+
+            if (c is ' ' or '\t' or '\n' or '\r')
+            {
+                AppendWordPieces(word[..count], ids);
+                count = 0;
+            }
+            else if (c is >= '!' and <= '/' or >= ':' and <= '@' or >= '[' and <= '`' or >= '{' and <= '~')
+            {
+                AppendWordPieces(word[..count], ids);
+                count = 0;
+                Span<char> single = [c];
+                AppendWordPieces(single, ids);
+            }
+            else
+            {
+                word[count++] = _lowercase && char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+            }
+        }
+
+        AppendWordPieces(word[..count], ids);
+    }
+
+    /// <summary>WordPiece of one ASCII word (every char is one code point).</summary>
+    private void AppendWordPieces(ReadOnlySpan<char> word, List<int> ids)
+    {
+        if (word.IsEmpty)
+        {
+            return;
+        }
+
+        if (word.Length > MaxCharsPerWord)
+        {
+            ids.Add(UnknownId);
+            return;
+        }
+
+        var start = ids.Count;
+        Span<char> buffer = stackalloc char[ContinuationPrefix.Length + MaxCharsPerWord];
+        ContinuationPrefix.AsSpan().CopyTo(buffer);
+        var begin = 0;
+        while (begin < word.Length)
+        {
+            var end = word.Length;
+            var found = -1;
+            while (begin < end)
+            {
+                var piece = word[begin..end];
+                scoped ReadOnlySpan<char> key;
+                if (begin > 0)
+                {
+                    piece.CopyTo(buffer[ContinuationPrefix.Length..]);
+                    key = buffer[..(ContinuationPrefix.Length + piece.Length)];
+                }
+                else
+                {
+                    key = piece;
+                }
+
+                if (_lookup.TryGetValue(key, out var id))
+                {
+                    found = id;
+                    break;
+                }
+
+                end--;
+            }
+
+            if (found < 0)
+            {
+                ids.RemoveRange(start, ids.Count - start);
+                ids.Add(UnknownId);
+                return;
+            }
+
+            ids.Add(found);
+            begin = end;
+        }
     }
 
     /// <summary>The words BERT's basic tokenizer produces, before WordPiece.</summary>
