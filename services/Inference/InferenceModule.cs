@@ -2,6 +2,8 @@ using Platform.Inference.Api;
 using Platform.Inference.Models;
 using Platform.Inference.Storage;
 using Platform.Inference.Upstream;
+using Platform.Inference.Usage;
+using Platform.Messaging;
 using Platform.ServiceDefaults;
 using Platform.Storage;
 
@@ -21,6 +23,12 @@ public static class InferenceModule
         builder.Services.AddOptions<InferenceOptions>().Bind(builder.Configuration.GetSection(InferenceOptions.SectionName));
         builder.Services.AddSingleton<ModelRepository>();
         builder.Services.AddHostedService<ModelRepositoryStartup>();
+
+        // Usage to Billing: group-committed to the transactional outbox, relayed after commit (Usage/).
+        builder.Services.AddBusOutbox(Name);
+        builder.Services.AddOptions<UsageOptions>().Bind(builder.Configuration.GetSection(UsageOptions.SectionName));
+        builder.Services.AddSingleton<UsageOutbox>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<UsageOutbox>());
 
         // ONNX models (sessions per model on Inference:Device, dynamic batching, embeddings and
         // classification over HTTP and the bus): Models/, Batching/, Embeddings/, Classification/.

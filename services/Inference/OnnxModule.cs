@@ -16,8 +16,6 @@ public static class OnnxModule
         // Inference:Device=cuda without CUDA throws here, so the service does not start.
         builder.Services.AddHostedService(services => services.GetRequiredService<OnnxModels>());
         builder.Services.AddSingleton<OnnxInference>();
-        builder.Services.AddSingleton<EmbeddingUsageReporter>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddingUsageReporter>());
         builder.Services.AddBusRegistrations(bus =>
         {
             bus.AddConsumer<EmbedConsumer>();

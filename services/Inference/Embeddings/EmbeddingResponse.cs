@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Inference.Embeddings;
 
-// OpenAI's response shape, snake_case as OpenAI writes it (the platform's own DTOs are camelCase),
+// OpenAI's response shape (documents the OpenAPI schema; EmbeddingsApi writes it with a Utf8JsonWriter), snake_case as OpenAI writes it (the platform's own DTOs are camelCase),
 // so OpenAI client libraries read it unchanged. `embedding` is a float array or, with
 // encoding_format "base64", the little-endian float32 bytes in base64.
 

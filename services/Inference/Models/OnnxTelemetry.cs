@@ -30,7 +30,4 @@ public static class OnnxTelemetry
 
     public static readonly Counter<long> TruncatedInputs = Meter.CreateCounter<long>(
         "platform.inference.inputs.truncated", unit: "{input}", description: "Inputs cut to the model's maxSequenceLength (Inference:Truncation=truncate).");
-
-    public static readonly Counter<long> UsageReports = Meter.CreateCounter<long>(
-        "platform.inference.embedding.usage_reports", unit: "{report}", description: "Embedding usage reports to Billing, by outcome (recorded, insufficient-credits, rejected, failed, dropped).");
 }

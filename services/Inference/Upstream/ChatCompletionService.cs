@@ -57,7 +57,7 @@ public sealed class ChatCompletionService(UpstreamClient client, ChatTokenCounte
                 throw lastFailure!;
             }
 
-            Account(answer, accountId, reportUsage, runId);
+            await AccountAsync(answer, accountId, reportUsage, runId);
             if (!isLast && EscalationReason(answer.Body) is { } reason)
             {
                 Escalate(plan, step, reason);
@@ -101,11 +101,11 @@ public sealed class ChatCompletionService(UpstreamClient client, ChatTokenCounte
         throw lastFailure!;
     }
 
-    /// <summary>Counts tokens, records them and, when asked, queues the usage for Billing.</summary>
-    public void Account(ChatAnswer answer, Guid accountId, bool reportUsage, string? runId) =>
-        Account(answer.Model, answer.Route, answer.Usage, accountId, reportUsage, runId);
+    /// <summary>Counts tokens, records them and, when asked, commits the usage for Billing (the usage outbox).</summary>
+    public Task AccountAsync(ChatAnswer answer, Guid accountId, bool reportUsage, string? runId) =>
+        AccountAsync(answer.Model, answer.Route, answer.Usage, accountId, reportUsage, runId);
 
-    public void Account(string model, string route, ChatUsage usage, Guid accountId, bool reportUsage, string? runId)
+    public async Task AccountAsync(string model, string route, ChatUsage usage, Guid accountId, bool reportUsage, string? runId)
     {
         var tags = new TagList { { "model", model }, { "route", route }, { "source", usage.Source } };
         var input = tags;
@@ -116,7 +116,7 @@ public sealed class ChatCompletionService(UpstreamClient client, ChatTokenCounte
         UpstreamTelemetry.Tokens.Add(usage.CompletionTokens, output);
         if (reportUsage)
         {
-            usageReporter.Report(accountId, model, route, usage, runId);
+            await usageReporter.ReportAsync(accountId, model, route, usage, runId);
         }
     }
 

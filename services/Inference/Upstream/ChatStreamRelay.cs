@@ -100,7 +100,7 @@ public sealed class ChatStreamRelay(ChatTokenCounter counter, ChatCompletionServ
                     Counted: true);
             activity?.SetTag("gen_ai.usage.input_tokens", usage.PromptTokens);
             activity?.SetTag("gen_ai.usage.output_tokens", usage.CompletionTokens);
-            service.Account(model, upstream.Route.Name, usage, accountId, reportUsage: true, runId: null);
+            await service.AccountAsync(model, upstream.Route.Name, usage, accountId, reportUsage: true, runId: null);
         }
     }
 

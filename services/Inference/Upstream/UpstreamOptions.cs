@@ -16,9 +16,6 @@ public sealed class UpstreamOptions
 
     /// <summary>Most messages one chat request may carry.</summary>
     public int MaxMessages { get; set; } = 1024;
-
-    /// <summary>Queued usage reports for Billing; beyond this a report is dropped (and counted) rather than blocking requests.</summary>
-    public int UsageQueueCapacity { get; set; } = 10_000;
 }
 
 public sealed class UpstreamRouteOptions

@@ -69,11 +69,6 @@ public sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>
             errors.Add($"{UpstreamOptions.SectionName}:MaxMessages must be at least 1.");
         }
 
-        if (options.UsageQueueCapacity < 1)
-        {
-            errors.Add($"{UpstreamOptions.SectionName}:UsageQueueCapacity must be at least 1.");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

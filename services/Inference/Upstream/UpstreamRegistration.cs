@@ -19,7 +19,6 @@ public static class UpstreamRegistration
         services.AddSingleton<UpstreamRouter>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<UsageReporter>();
-        services.AddHostedService(provider => provider.GetRequiredService<UsageReporter>());
         services.AddSingleton<ChatCompletionService>();
         services.AddSingleton<ChatStreamRelay>();
         services.AddBusRegistrations(bus => bus.AddConsumer<GenerateConsumer>());

@@ -31,5 +31,5 @@ public static class UpstreamTelemetry
 
     public static readonly Counter<long> UsageReports = InferenceTelemetry.Meter.CreateCounter<long>(
         "platform.inference.upstream.usage_reports", unit: "{report}",
-        description: "Usage reports to Billing; tag outcome (recorded|insufficient-credits|rejected|failed|dropped).");
+        description: "Chat usage reports to Billing through the usage outbox; tag outcome (committed|failed).");
 }
