@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Security.Claims;
+using Platform.Contracts.Billing;
 using System.Text.Json.Serialization;
 using Platform.Contracts.Inference;
 using Platform.Inference.Api;
 using Platform.Inference.Embeddings;
 using Platform.Inference.Models;
+using Platform.Inference.Usage;
 using Platform.ServiceDefaults.Errors;
 using Platform.ServiceDefaults.Security;
 
@@ -12,7 +15,8 @@ namespace Platform.Inference.Classification;
 /// <summary>
 /// <c>POST /v1/classify</c>: <c>{model, input}</c> (input as for embeddings) with a classifier-kind
 /// model; answers every label's probability per input, best first. A model that is not in the
-/// repository is a 404, an embedding model a 400. Truncation is reported as for embeddings.
+/// repository is a 404, an embedding model a 400. Truncation is reported as for embeddings. Usage
+/// (kind <c>classification</c>, input tokens) is committed to the outbox before the answer, as for embeddings.
 /// </summary>
 public static class ClassifyApi
 {
@@ -40,7 +44,9 @@ public static class ClassifyApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    private static async Task<IResult> CreateAsync(HttpContext context, OnnxInference inference)
+    public const string UsageKind = "classification";
+
+    private static async Task<IResult> CreateAsync(HttpContext context, ClaimsPrincipal user, OnnxInference inference, UsageOutbox usage)
     {
         var (document, problem) = await JsonBody.ReadAsync(context);
         if (problem is not null)
@@ -66,6 +72,20 @@ public static class ClassifyApi
             var batcher = inference.Resolve(request.Model, ModelKind.Classifier);
             var inputs = inference.Tokenize(batcher.Model, request.Inputs, "input");
             var logits = await inference.RunAsync(batcher, inputs, context.RequestAborted);
+            try
+            {
+                // Billed before answered, as embeddings (input tokens of the classifier model).
+                await usage.RecordAsync(
+                    new RecordUsage($"classify:{Guid.NewGuid():N}", user.GetAccountId(), UsageKind, request.Model, null, inputs.PromptTokens, 0, 0, 0, 0),
+                    mergeable: true,
+                    context.RequestAborted);
+            }
+            catch (UsageUnavailableException exception)
+            {
+                return Problems.Status(StatusCodes.Status503ServiceUnavailable, ProblemTypes.DependencyUnavailable,
+                    "Usage could not be recorded.", exception.Message + " Nothing was charged; retry shortly.");
+            }
+
             context.Response.Headers[EmbeddingsApi.TruncatedHeader] = inputs.TruncatedIndexes.Count.ToString(CultureInfo.InvariantCulture);
             var data = logits.Select((row, i) =>
             {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Billing;
@@ -93,8 +94,19 @@ public sealed class UsageOutbox(
             try
             {
                 await using (var connection = await database.OpenAsync(cancellationToken))
-                await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
                 {
+                    if (!options.Value.FlushToDisk && !database.IsPostgres)
+                    {
+                        // SQLite: per connection and outside a transaction (pooled connections of this database keep it).
+                        await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL", cancellationToken);
+                    }
+
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                    if (!options.Value.FlushToDisk && database.IsPostgres)
+                    {
+                        await ExecuteAsync(connection, transaction, "SET LOCAL synchronous_commit = off", cancellationToken);
+                    }
+
                     foreach (var message in messages)
                     {
                         await outbox.PublishAsync(message, connection, transaction, cancellationToken);
@@ -132,6 +144,14 @@ public sealed class UsageOutbox(
                 return;
             }
         }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Sums mergeable reports of one account, kind and model (the first one's transfer id names the sum); others stay as they are.</summary>

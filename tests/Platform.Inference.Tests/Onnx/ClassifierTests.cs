@@ -79,6 +79,10 @@ public sealed class ClassifierTests : IAsyncLifetime
             Assert.Equal(scores.OrderByDescending(s => s.Score).Select(s => s.Label), scores.Select(s => s.Label));
             Assert.Equal(item.GetProperty("label").GetString(), scores[0].Label);
         }
+
+        var usage = await _host.Usage.WaitForOneAsync();
+        Assert.Equal((OnnxHost.AccountId, "classification", ShippedClassifier.Name), (usage.AccountId, usage.Kind, usage.Model));
+        Assert.Equal(body.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt64(), usage.InputTokens);
     }
 
     [Fact]

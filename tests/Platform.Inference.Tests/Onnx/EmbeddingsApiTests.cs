@@ -55,6 +55,25 @@ public sealed class EmbeddingsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_requests_are_billed_in_full_with_summed_reports()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => PostAsync("/v1/embeddings", JsonSerializer.Serialize(new { model = "platform-embed-256", input = $"request number {i} for a text editor" }))));
+        var answered = answers.Sum(a => a.Body.GetProperty("usage").GetProperty("prompt_tokens").GetInt64());
+
+        // Reports are committed before each answer and summed per account and model within a group commit.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_host.Usage.Reports.Sum(r => r.EmbeddingTokens) < answered && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Cancel);
+        }
+
+        Assert.All(answers, a => Assert.Equal(200, a.Status));
+        Assert.Equal(answered, _host.Usage.Reports.Sum(r => r.EmbeddingTokens));
+        Assert.InRange(_host.Usage.Reports.Count, 1, 16);
+        Assert.Equal(_host.Usage.Reports.Count, _host.Usage.Reports.Select(r => r.TransferId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Base64_and_token_arrays_give_the_same_vector_as_floats_and_text()
     {
         var (_, floats, _) = await PostAsync("/v1/embeddings", """{"model": "platform-embed-256", "input": "image viewer"}""");
