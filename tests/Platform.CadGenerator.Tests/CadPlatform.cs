@@ -137,6 +137,10 @@ public sealed class CadPlatform : IAsyncLifetime
         return [];
     }
 
+    /// <summary>Publishes <paramref name="message"/> on the platform's bus, as a service (or a redelivery) would.</summary>
+    public Task PublishAsync<T>(T message)
+        where T : class => _events.Publish(message);
+
     private Task<ServiceProcess> StartCadAsync() => ServiceProcess.StartAsync("cadgenerator", RepositoryPaths.ServiceDll("CadGenerator"), _environment);
 
     private Task Keep(Guid jobId, object message)

@@ -54,6 +54,28 @@ public sealed class JobsTests(CadPlatform platform)
     }
 
     [Fact]
+    public async Task A_repeated_CadJobSubmitted_after_the_job_ended_starts_nothing()
+    {
+        var (accountId, key) = await platform.CreateAccountAsync(10_000_000);
+        var done = await Jobs.RunAsync(platform, key, new { template = "standoff" });
+        var jobId = Guid.Parse(done.GetProperty("id").GetString()!);
+        Assert.Single(await platform.EventsOfAsync(jobId, TimeSpan.FromSeconds(15)));
+        var available = await platform.AvailableAsync(accountId);
+
+        // At least once: the outbox relay or a broker restart can deliver the submission again.
+        await platform.PublishAsync(new CadJobSubmitted(jobId, Guid.Parse(accountId), null, DateTimeOffset.UtcNow));
+        await Task.Delay(3000, Cancel);
+
+        using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{jobId}", key), Cancel);
+        var after = await ReadJsonAsync(response, 200);
+        Assert.Equal("done", after.GetProperty("state").GetString());
+        Assert.Equal(done.GetProperty("steps").GetArrayLength(), after.GetProperty("steps").GetArrayLength());
+        Assert.Equal(available, await platform.AvailableAsync(accountId));
+        Assert.Single(platform.JobEvents[jobId]);
+        Assert.Contains("again after the job started or ended; ignored", platform.Cad.Tail(200), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_prompt_job_is_designed_by_the_parser()
     {
         var (_, key) = await platform.CreateAccountAsync(10_000_000);

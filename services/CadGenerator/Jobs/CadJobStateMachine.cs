@@ -79,27 +79,35 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
         // Late or repeated answers (a redelivery after the saga moved on) change nothing.
         OnUnhandledEvent(c => c.Ignore());
 
+        // CadJobSubmitted arrives at least once (the outbox relay, a broker restart). A repeat while the saga
+        // runs is an unhandled event (ignored); a repeat after it finished must not start the job again.
         Initially(
             When(Submitted)
-                .Then(c =>
-                {
-                    c.Saga.AccountId = c.Message.AccountId;
-                    c.Saga.SubmittedAt = c.Message.SubmittedAt;
-                    c.Saga.Prompt = c.Message.Prompt;
-                    c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
-                })
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .IfElse(c => c.Message.Prompt is not null && settings.GuardPrompts,
-                    guard => guard
-                        .ThenAsync(c => c.Publish(new CheckPrompt(c.Saga.AccountId, c.Message.Prompt!), p =>
+                .IfElseAsync(IsQueuedAsync,
+                    start => start
+                        .Then(c =>
                         {
-                            p.RequestId = c.Saga.CorrelationId;
-                            p.ResponseAddress = c.ReceiveContext.InputAddress;
-                        }))
-                        .TransitionTo(Guarding),
-                    reserve => reserve
-                        .ThenAsync(ReserveAsync)
-                        .TransitionTo(Reserving)));
+                            c.Saga.AccountId = c.Message.AccountId;
+                            c.Saga.SubmittedAt = c.Message.SubmittedAt;
+                            c.Saga.Prompt = c.Message.Prompt;
+                            c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
+                        })
+                        .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
+                        .IfElse(c => c.Message.Prompt is not null && settings.GuardPrompts,
+                            guard => guard
+                                .ThenAsync(c => c.Publish(new CheckPrompt(c.Saga.AccountId, c.Message.Prompt!), p =>
+                                {
+                                    p.RequestId = c.Saga.CorrelationId;
+                                    p.ResponseAddress = c.ReceiveContext.InputAddress;
+                                }))
+                                .TransitionTo(Guarding),
+                            reserve => reserve
+                                .ThenAsync(ReserveAsync)
+                                .TransitionTo(Reserving)),
+                    repeat => repeat
+                        .Then(c => c.GetServiceOrCreateInstance<ILogger<CadJobStateMachine>>().LogInformation(
+                            "CadJobSubmitted for job {JobId} again after the job started or ended; ignored", c.Message.JobId))
+                        .Finalize()));
 
         During(Guarding,
             When(Guarded, c => c.Message.Decision is "allow" or "redact")
@@ -315,6 +323,9 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
     private static CadJobStore Store<T>(BehaviorContext<CadJobSaga, T>  c)
         where T : class => c.GetServiceOrCreateInstance<CadJobStore>();
+
+    private static async Task<bool> IsQueuedAsync(BehaviorContext<CadJobSaga, CadJobSubmitted> c) =>
+        (await Store(c).GetAsync(c.Message.JobId, c.CancellationToken))?.State == CadJobStates.Queued;
 
     private static CadJobEvents JobEvents<T>(BehaviorContext<CadJobSaga, T> c)
         where T : class => c.GetServiceOrCreateInstance<CadJobEvents>();

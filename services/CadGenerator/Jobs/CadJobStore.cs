@@ -115,10 +115,11 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
         UpdateAsync(jobId, "state = @State, charged = @Charged, finished_at = @Finished",
             new { State = CadJobStates.Done, Charged = charged, Finished = clock.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken);
 
-    /// <summary>Fails the job unless it already ended (the first failure is the one reported).</summary>
+    /// <summary>Fails the job unless it already ended (the first failure is the one reported; a done job stays done).</summary>
     public Task FailAsync(Guid jobId, string step, string reason, CancellationToken cancellationToken) =>
         UpdateAsync(jobId, "state = @State, failed_step = COALESCE(failed_step, @Step), failure_reason = COALESCE(failure_reason, @Reason), finished_at = COALESCE(finished_at, @Finished)",
-            new { State = CadJobStates.Failed, Step = step, Reason = reason, Finished = clock.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken);
+            new { State = CadJobStates.Failed, Step = step, Reason = reason, Finished = clock.GetUtcNow().ToUnixTimeMilliseconds(), Done = CadJobStates.Done },
+            cancellationToken, "state <> @Done");
 
     /// <summary>Records why the job will fail before the saga settles it (the reservation is released first).</summary>
     public Task SetFailureAsync(Guid jobId, string step, string reason, CancellationToken cancellationToken) =>
@@ -132,7 +133,7 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
         await UpdateAsync(jobId, set, values, cancellationToken);
     }
 
-    private async Task UpdateAsync(Guid jobId, string set, object values, CancellationToken cancellationToken)
+    private async Task UpdateAsync(Guid jobId, string set, object values, CancellationToken cancellationToken, string? condition = null)
     {
         var parameters = new DynamicParameters(values);
         parameters.Add("Id", jobId.ToString());
@@ -141,7 +142,7 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE cad_jobs SET {set}, updated_at = @Now WHERE id = @Id", parameters, transaction, cancellationToken: cancellationToken));
+                $"UPDATE cad_jobs SET {set}, updated_at = @Now WHERE id = @Id{(condition is null ? "" : " AND " + condition)}", parameters, transaction, cancellationToken: cancellationToken));
         }
         finally
         {
