@@ -46,7 +46,10 @@ public sealed class EmbeddingsHost : IAsyncDisposable
         return client;
     }
 
-    public static async Task<EmbeddingsHost> StartAsync(bool batching)
+    /// <summary>The path of the HTTP floor: auth, then a fixed body of an embeddings answer's size; no model, no JSON work.</summary>
+    public const string FloorPath = "/bench/floor";
+
+    public static async Task<EmbeddingsHost> StartAsync(bool batching, bool waitForUsageCommit = true)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "bench-embeddings-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -59,6 +62,7 @@ public sealed class EmbeddingsHost : IAsyncDisposable
             ["Storage:DataDirectory"] = dataDirectory,
             ["Inference:Device"] = "cpu",
             ["Inference:Batching:Enabled"] = batching ? "true" : "false",
+            ["Inference:Usage:WaitForCommit"] = waitForUsageCommit ? "true" : "false",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults(PlatformServices.Inference);
@@ -70,6 +74,17 @@ public sealed class EmbeddingsHost : IAsyncDisposable
         app.UseServiceDefaults();
         app.MapDefaultEndpoints();
         app.MapInference();
+        // What the HTTP stack alone costs here (Kestrel, HttpClient over loopback, auth, service
+        // defaults), answering with a body the size of a real one-text answer (256 floats, ~3.4 KB).
+        var floorBody = System.Text.Encoding.UTF8.GetBytes(
+            "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[" +
+            string.Join(",", Enumerable.Repeat("-0.012345678", 256)) + "]}],\"model\":\"m\",\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9,\"truncated_inputs\":0}}");
+        app.MapPost(FloorPath, async (Microsoft.AspNetCore.Http.HttpContext context) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(floorBody, context.RequestAborted);
+        }).RequireAuthorization(PlatformPolicies.Account);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new EmbeddingsHost(app, dataDirectory, new Uri(address));
