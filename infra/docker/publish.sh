@@ -31,12 +31,16 @@ PROJECT="$ROOT/services/$SERVICE/Platform.$SERVICE.csproj"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 ARTIFACTS="${PUBLISH_ARTIFACTS:-$OUT.artifacts}"
+# linux-x64 only: the images are x64 (ONNX Runtime's natives here are x64 builds), and a
+# runtime-specific publish drops the other platforms' native libraries (~65 MB of SQLite builds).
+RUNTIME_ID="${PUBLISH_RUNTIME:-linux-x64}"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-log "dotnet publish $SERVICE (Release, ONNX Runtime flavour $FLAVOUR) -> $OUT"
-# UseAppHost=false: the images start `dotnet Platform.X.dll`, so the native launcher is not needed.
+log "dotnet publish $SERVICE (Release, $RUNTIME_ID, ONNX Runtime flavour $FLAVOUR) -> $OUT"
+# UseAppHost=false: the images start `dotnet Platform.X.dll`, so the native launcher is not needed;
+# framework-dependent: the aspnet base image brings the runtime.
 dotnet publish "$PROJECT" -c Release -o "$OUT" --artifacts-path "$ARTIFACTS" \
-    -p:UseAppHost=false -p:OnnxRuntimeFlavour="$FLAVOUR" -nologo -v quiet -clp:ErrorsOnly \
+    --runtime "$RUNTIME_ID" --self-contained false -p:UseAppHost=false -p:OnnxRuntimeFlavour="$FLAVOUR" -nologo -v quiet -clp:ErrorsOnly \
     || die "dotnet publish $SERVICE failed"
 
 # --- what the image needs at run time --------------------------------------------------------------
@@ -46,8 +50,8 @@ need() { [[ -s "$OUT/$1" ]] || missing+=("$1"); }
 need "Platform.$SERVICE.dll"
 need "Platform.$SERVICE.runtimeconfig.json"
 need "Platform.$SERVICE.deps.json"
-# SQLite (standalone storage) ships its native library per runtime identifier.
-need "runtimes/linux-x64/native/libe_sqlite3.so"
+# SQLite (standalone storage): a runtime-specific publish puts its native library next to the app.
+need "libe_sqlite3.so"
 
 case "$SERVICE" in
     Inference)

@@ -55,6 +55,16 @@ public sealed partial class DockerfileTests
         {
             Assert.Contains(file, copied);
         }
+
+        // Projects that install pinned npm packages at build time need npm in the build stage.
+        var needsNpm = ProjectClosure($"services/{folder}/Platform.{folder}.csproj")
+            .Where(p => p.EndsWith(".csproj", StringComparison.Ordinal))
+            .Any(p => Directory.EnumerateFiles(Path.GetDirectoryName(Repository.PathOf(p))!, "package-lock.json", SearchOption.AllDirectories)
+                .Any(f => !f.Contains("node_modules", StringComparison.Ordinal)));
+        var installsNpm = build.Instructions.Any(i => i.Keyword == "RUN" && i.Arguments.Contains("apt-get install", StringComparison.Ordinal) && i.Arguments.Contains(" npm", StringComparison.Ordinal));
+        Assert.True(needsNpm == installsNpm, needsNpm
+            ? $"services/{folder}'s build runs npm ci (a package-lock.json in its project closure) but its Dockerfile's build stage installs no npm."
+            : $"services/{folder}/Dockerfile installs npm though nothing in its build uses it.");
     }
 
     [Fact]
@@ -103,12 +113,16 @@ public sealed partial class DockerfileTests
     public async Task Inference_publish_step_produces_a_complete_image_payload()
     {
         var output = Path.Combine(Path.GetTempPath(), $"platform-publish-{Guid.NewGuid():N}");
+        // Intermediates are kept per checkout, so a second run on a developer's machine is incremental.
+        var checkout = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Repository.Root)))[..12];
+        var artifacts = Path.Combine(Path.GetTempPath(), "platform-deployment-tests", checkout, "inference.artifacts");
         try
         {
             var start = new ProcessStartInfo("bash", [Repository.PathOf("infra/docker/publish.sh"), "Inference", output])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
+                Environment = { ["PUBLISH_ARTIFACTS"] = artifacts },
             };
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -118,16 +132,16 @@ public sealed partial class DockerfileTests
             Assert.True(process.ExitCode == 0, $"publish.sh Inference failed:\n{await stdout}\n{await stderr}");
             Assert.True(new FileInfo(Path.Combine(output, "libonnxruntime.so")).Length > 1_000_000);
             Assert.True(File.Exists(Path.Combine(output, "Platform.Inference.dll")));
+            Assert.True(File.Exists(Path.Combine(output, "libe_sqlite3.so")));
             Assert.True(File.Exists(Path.Combine(output, "models", "platform-embed-256", "manifest.json")));
+            // linux-x64 only: no other platform's native libraries in the image.
+            Assert.False(Directory.Exists(Path.Combine(output, "runtimes")));
         }
         finally
         {
-            foreach (var dir in new[] { output, output + ".artifacts" })
+            if (Directory.Exists(output))
             {
-                if (Directory.Exists(dir))
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
+                Directory.Delete(output, recursive: true);
             }
         }
     }
