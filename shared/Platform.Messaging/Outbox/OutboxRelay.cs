@@ -21,10 +21,35 @@ public sealed class OutboxRelay(
     // Arbitrary but fixed: identifies "the outbox relay" among advisory locks of this database.
     private const long RelayLockKey = 0x0B0C_5EAD_0001;
 
-    protected override Task<int> PollOnceAsync(Database database, CancellationToken cancellationToken) => RelayBatchAsync(database, cancellationToken);
+    // A writer wakes the relay when it writes, which is before it commits: a relay that then finds
+    // nothing looks again after 2, 4, 8 ... 128 ms (about a quarter second in all) before it falls
+    // back to the poll interval, so a message usually leaves within milliseconds of its commit.
+    private static readonly TimeSpan FirstChase = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan LastChase = TimeSpan.FromMilliseconds(128);
 
-    // Commits in this process wake the relay at once; others are seen at the next poll.
-    protected override Task WaitAsync(CancellationToken cancellationToken) => signal.WaitAsync(options.PollInterval, cancellationToken);
+    private bool _woken;
+    private int _lastHandled;
+    private TimeSpan _chase;
+
+    protected override async Task<int> PollOnceAsync(Database database, CancellationToken cancellationToken)
+    {
+        _lastHandled = await RelayBatchAsync(database, cancellationToken);
+        return _lastHandled;
+    }
+
+    // Commits in this process wake the relay at once; others' are seen at the next poll.
+    protected override async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        if (_woken && _lastHandled == 0 && _chase < LastChase)
+        {
+            _chase = _chase == TimeSpan.Zero ? FirstChase : _chase * 2;
+            await signal.WaitAsync(_chase, cancellationToken);
+            return;
+        }
+
+        _chase = TimeSpan.Zero;
+        _woken = await signal.WaitAsync(options.PollInterval, cancellationToken);
+    }
 
     /// <summary>Publishes the oldest batch of messages; returns how many (0 when another relay holds the database).</summary>
     public async Task<int> RelayBatchAsync(Database database, CancellationToken cancellationToken)
