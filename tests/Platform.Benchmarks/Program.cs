@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
 using Platform.Benchmarks.Scenarios.Bus;
+using Platform.Benchmarks.Scenarios.Cad;
 using Platform.Benchmarks.Scenarios.Safety;
 using Platform.Benchmarks.Scenarios.Hnsw;
 using Platform.Benchmarks.Scenarios.Embeddings;
@@ -14,7 +15,8 @@ var registry = new ScenarioRegistry()
     .Add(new BillingScenario())
     .Add(new SafetyScenario())
     .Add(new HnswScenario())
-    .Add(new EmbeddingsScenario());
+    .Add(new EmbeddingsScenario())
+    .Add(new CadScenario());
 
 string? scenarioName = null;
 string? outPath = null;
