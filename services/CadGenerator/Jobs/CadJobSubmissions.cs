@@ -15,17 +15,12 @@ namespace Platform.CadGenerator.Jobs;
 /// row, and CadJobSubmitted in the outbox. An accepted job therefore always reaches its saga, even if
 /// the bus is down at that moment or the process dies right after answering; and a retried request
 /// with the same key finds the job it made, also after a restart.
-/// After the commit the message is also sent at once (same message id) and its outbox row removed:
-/// the relay would otherwise pick it up only on its next poll, which is on every job's critical path.
-/// If that send fails, the row stays and the relay delivers it; if both deliver, the saga ignores the repeat.
 /// </summary>
 public sealed class CadJobSubmissions(
     [FromKeyedServices(CadGeneratorModule.Name)] Database database,
     TransactionalOutbox outbox,
     CadJobStore store,
-    IBus bus,
-    TimeProvider clock,
-    ILogger<CadJobSubmissions> logger)
+    TimeProvider clock)
 {
     public const int MaxKeyLength = 255;
 
@@ -59,33 +54,14 @@ public sealed class CadJobSubmissions(
             }
         }
 
-        var submitted = new CadJobSubmitted(jobId, accountId, prompt, clock.GetUtcNow());
-        Guid messageId;
         using (AmbientTransaction.Enter(database, connection, transaction))
         {
             await store.CreateAsync(jobId, accountId, prompt, templateId, parameters, cancellationToken);
-            messageId = await outbox.PublishAsync(submitted, cancellationToken);
+            await outbox.PublishAsync(new CadJobSubmitted(jobId, accountId, prompt, clock.GetUtcNow()), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        await SendNowAsync(connection, submitted, messageId);
         return new SubmitOutcome(jobId, Replayed: false, Conflict: false);
-    }
-
-    private async Task SendNowAsync(System.Data.Common.DbConnection connection, CadJobSubmitted submitted, Guid messageId)
-    {
-        try
-        {
-            // Not the request's token: once committed, the job goes ahead whether or not the caller waits.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await bus.Publish(submitted, context => context.MessageId = messageId, timeout.Token);
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM {OutboxTable.Name} WHERE message_id = @Id", new { Id = messageId.ToString() }, cancellationToken: timeout.Token));
-        }
-        catch (Exception exception)
-        {
-            logger.LogWarning(exception, "CadJobSubmitted for job {JobId} could not be sent at once; the outbox relay will deliver it", submitted.JobId);
-        }
     }
 
     /// <summary>
