@@ -18,8 +18,11 @@ public sealed class OutboxRelay(
     IServiceProvider services, OutboxOptions options, OutboxSignal signal, ILogger<OutboxRelay> logger)
     : BatchPoller(services, options.DatabaseName, options.BatchSize, logger)
 {
-    // Arbitrary but fixed: identifies "the outbox relay" among advisory locks of this database.
-    private const long RelayLockKey = 0x0B0C_5EAD_0001;
+    /// <summary>
+    /// Arbitrary but fixed: identifies "the outbox relay" among advisory locks of a PostgreSQL database.
+    /// Public for operations and tests: holding it pauses every relay of that database.
+    /// </summary>
+    public const long RelayLockKey = 0x0B0C_5EAD_0001;
 
     // A writer wakes the relay when it writes, which is before it commits: a relay that then finds
     // nothing looks again after 2, 4, 8 ... 128 ms (about a quarter second in all) before it falls

@@ -35,7 +35,7 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
             new
             {
                 id = id.ToString(),
-                type = message.GetType().AssemblyQualifiedName,
+                type = TypeName(message.GetType()),
                 body = JsonSerializer.Serialize(message, message.GetType()),
                 now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 traceParent = activity?.Id,
@@ -53,6 +53,13 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
 
         return id;
     }
+
+    /// <summary>
+    /// "Namespace.Type, Assembly" without version or key: rows written before an upgrade that changes
+    /// the assembly version still resolve, instead of blocking the relay.
+    /// </summary>
+    internal static string TypeName(Type type) =>
+        type.IsGenericType ? type.AssemblyQualifiedName! : $"{type.FullName}, {type.Assembly.GetName().Name}";
 
     /// <summary>
     /// Adds <paramref name="message"/> within the transaction open on an outbox database in this flow

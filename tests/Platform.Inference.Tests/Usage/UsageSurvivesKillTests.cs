@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using Platform.Messaging.Outbox;
 using Platform.Testing;
 using Xunit;
 using static Platform.Testing.PlatformApi;
@@ -19,7 +20,6 @@ public sealed class UsageSurvivesKillTests
 {
     // OutboxRelay's advisory lock key (shared/Platform.Messaging/Outbox/OutboxRelay.cs): the relay
     // publishes only while it holds this lock on its database.
-    private const long RelayLockKey = 0x0B0C_5EAD_0001;
 
     private const string Model = "platform-embed-256";
 
@@ -50,7 +50,7 @@ public sealed class UsageSurvivesKillTests
             await relayLock.OpenAsync(cancel);
             await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", relayLock))
             {
-                take.Parameters.AddWithValue("key", RelayLockKey);
+                take.Parameters.AddWithValue("key", OutboxRelay.RelayLockKey);
                 await take.ExecuteScalarAsync(cancel);
             }
 
@@ -71,7 +71,7 @@ public sealed class UsageSurvivesKillTests
             await inference.DisposeAsync();
             await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", relayLock))
             {
-                release.Parameters.AddWithValue("key", RelayLockKey);
+                release.Parameters.AddWithValue("key", OutboxRelay.RelayLockKey);
                 Assert.True((bool)(await release.ExecuteScalarAsync(cancel))!);
             }
 
