@@ -90,6 +90,12 @@ public sealed class CadPlatform : IAsyncLifetime
         await ReadJsonAsync(prices, 200);
     }
 
+    public async Task SetRenderPriceAsync(long perSecond)
+    {
+        using var prices = await Billing.Client.SendAsync(Request(HttpMethod.Put, "/v1/prices", PlatformSettings.AdminKey, new { cadRenderPerSecond = perSecond }));
+        await ReadJsonAsync(prices, 200);
+    }
+
     /// <summary>Kills CadGenerator (no shutdown) and starts it again on the same databases and files.</summary>
     public async Task RestartCadAsync()
     {

@@ -76,6 +76,68 @@ public sealed class JobsTests(CadPlatform platform)
     }
 
     [Fact]
+    public async Task Jobs_accepted_before_a_crash_finish_after_the_restart_each_with_its_event()
+    {
+        var (_, key) = await platform.CreateAccountAsync(10_000_000);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await SubmitAsync(key, new { template = "standoff", parameters = new { height = 6 + i } })).GetProperty("id").GetString()!);
+        }
+
+        // Killed once every job holds its reservation (the work order is in the outbox or being produced):
+        // nothing committed may be lost. A kill between a saga's commit and its Billing command is still
+        // left to the job's deadline (those commands need response headers the outbox does not carry).
+        foreach (var id in ids)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!(await JobAsync(key, id)).GetProperty("steps").EnumerateArray().Any(s => s.GetProperty("step").GetString() == "reserve"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"job {id} was not reserved within 30 s");
+                await Task.Delay(20, Cancel);
+            }
+        }
+
+        await platform.RestartCadAsync();
+
+        foreach (var id in ids)
+        {
+            var done = await WaitAsync(key, id);
+            Assert.Equal("done", done.GetProperty("state").GetString());
+            var events = await platform.EventsOfAsync(Guid.Parse(id), TimeSpan.FromSeconds(15));
+            Assert.NotEmpty(events);
+            Assert.All(events, e => Assert.Equal(done.GetProperty("chargedMicroCredits").GetInt64(), Assert.IsType<CadJobCompleted>(e).Charged));
+        }
+    }
+
+    [Fact]
+    public async Task With_no_render_price_a_job_is_done_free_and_its_reservation_released()
+    {
+        var (accountId, key) = await platform.CreateAccountAsync(10_000_000);
+        await platform.SetRenderPriceAsync(0);
+        try
+        {
+            var done = await Jobs.RunAsync(platform, key, new { template = "standoff" });
+
+            Assert.Equal("done", done.GetProperty("state").GetString());
+            Assert.Equal(0, done.GetProperty("chargedMicroCredits").GetInt64());
+            var completed = Assert.IsType<CadJobCompleted>(Assert.Single(await platform.EventsOfAsync(Guid.Parse(done.GetProperty("id").GetString()!), TimeSpan.FromSeconds(15))));
+            Assert.Equal(0, completed.Charged);
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (await platform.AvailableAsync(accountId) != 10_000_000 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, Cancel);
+            }
+
+            Assert.Equal(10_000_000, await platform.AvailableAsync(accountId));
+        }
+        finally
+        {
+            await platform.SetRenderPriceAsync(CadPlatform.RenderPricePerSecond);
+        }
+    }
+
+    [Fact]
     public async Task A_prompt_job_is_designed_by_the_parser()
     {
         var (_, key) = await platform.CreateAccountAsync(10_000_000);
@@ -239,4 +301,10 @@ public sealed class JobsTests(CadPlatform platform)
     private Task<JsonElement> SubmitAsync(string key, object body) => Jobs.SubmitAsync(platform, key, body);
 
     private Task<JsonElement> WaitAsync(string key, string id) => Jobs.WaitAsync(platform, key, id);
+
+    private async Task<JsonElement> JobAsync(string key, string id)
+    {
+        using var response = await platform.Cad.Client.SendAsync(Request(HttpMethod.Get, $"/v1/cad/jobs/{id}", key), Cancel);
+        return await ReadJsonAsync(response, 200);
+    }
 }

@@ -6,6 +6,7 @@ using Platform.CadGenerator.Templates;
 using Platform.Contracts.CadGenerator;
 using Platform.Contracts.Inference;
 using Platform.Contracts.SafetyGuard;
+using Platform.Messaging.Outbox;
 
 namespace Platform.CadGenerator.Jobs;
 
@@ -137,7 +138,7 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                         .Schedule(DesignDeadline, c => new CadJobDesignDeadline(c.Saga.CorrelationId))
                         .TransitionTo(Designing),
                     produce => produce
-                        .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId)))
+                        .ThenAsync(c => Produce(c, new ProduceCadModel(c.Saga.CorrelationId)))
                         .TransitionTo(Producing)),
             When(Insufficient)
                 .ThenAsync(c => FailAsync(c, CadJobSteps.Reserve,
@@ -163,16 +164,16 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                     c.Saga.DesignInputTokens = c.Message.InputTokens;
                     c.Saga.DesignOutputTokens = c.Message.OutputTokens;
                 })
-                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId,
+                .ThenAsync(c => Produce(c, new ProduceCadModel(c.Saga.CorrelationId,
                     new DesignProposal(c.Message.Model, c.Message.Route, c.Message.Content, c.Message.FinishReason), null, c.Saga.DesignStartedAt)))
                 .TransitionTo(Producing),
             When(DesignFailed)
                 .Unschedule(DesignDeadline)
-                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId, null,
+                .ThenAsync(c => Produce(c, new ProduceCadModel(c.Saga.CorrelationId, null,
                     $"No LLM designed this job (Inference answered {c.Message.Reason}: {c.Message.Detail}); the prompt parser did.", c.Saga.DesignStartedAt)))
                 .TransitionTo(Producing),
             When(DesignDeadline.Received)
-                .ThenAsync(c => c.Publish(new ProduceCadModel(c.Saga.CorrelationId, null,
+                .ThenAsync(c => Produce(c, new ProduceCadModel(c.Saga.CorrelationId, null,
                     $"No LLM designed this job (Inference did not answer within {design.TimeoutSeconds} s); the prompt parser did.", c.Saga.DesignStartedAt)))
                 .TransitionTo(Producing),
             When(Deadline.Received)
@@ -209,8 +210,18 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                 .TransitionTo(Releasing));
 
+        // Billing captures 1 micro-credit or more: a free job (no render price set, as in a fresh
+        // standalone install) releases its reservation and is done. Should that release be lost, the
+        // reservation expires in Billing by itself.
         During(Metering,
-            When(Metered)
+            When(Metered, c => Math.Min(c.Message.Charge, c.Saga.Reserved) <= 0)
+                .ThenAsync(c => c.Publish(
+                    new ReleaseCredits(TransferIds.Release(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!),
+                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
+                .ThenAsync(c => CompleteAsync(c, 0))
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Metered, c => Math.Min(c.Message.Charge, c.Saga.Reserved) > 0)
                 .Then(c => c.Saga.Charge = Math.Min(c.Message.Charge, c.Saga.Reserved))
                 .ThenAsync(c => c.Publish(
                     new CaptureCredits(TransferIds.Capture(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!, c.Saga.Charge),
@@ -234,14 +245,7 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
         During(Capturing,
             When(Captured)
-                .ThenAsync(async c =>
-                {
-                    await Step(c, CadJobSteps.Settle);
-                    await Store(c).CompleteAsync(c.Saga.CorrelationId, c.Message.Captured, c.CancellationToken);
-                    Finished(c.Saga, CadJobStates.Done);
-                    await JobEvents(c).CompletedAsync(new CadJobCompleted(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.TemplateId ?? "", c.Saga.Triangles,
-                        c.Saga.Volume, c.Saga.RenderMilliseconds, c.Message.Captured, DateTimeOffset.UtcNow), c.CancellationToken);
-                })
+                .ThenAsync(c => CompleteAsync(c, c.Message.Captured))
                 .Unschedule(Deadline)
                 .Finalize(),
             When(Rejected)
@@ -323,6 +327,25 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
     private static CadJobStore Store<T>(BehaviorContext<CadJobSaga, T>  c)
         where T : class => c.GetServiceOrCreateInstance<CadJobStore>();
+
+    /// <summary>
+    /// The work order goes through the transactional outbox, in the saga's transaction: a crash right after
+    /// the commit cannot strand the job in Producing until its deadline. (Commands that need a request id or
+    /// response address, to Billing, SafetyGuard and Inference, still leave after the commit; the deadline
+    /// covers them.)
+    /// </summary>
+    private static Task Produce<T>(BehaviorContext<CadJobSaga, T> c, ProduceCadModel command)
+        where T : class => c.GetServiceOrCreateInstance<TransactionalOutbox>().PublishAsync(command, c.CancellationToken);
+
+    private static async Task CompleteAsync<T>(BehaviorContext<CadJobSaga, T> c, long charged)
+        where T : class
+    {
+        await Step(c, CadJobSteps.Settle);
+        await Store(c).CompleteAsync(c.Saga.CorrelationId, charged, c.CancellationToken);
+        Finished(c.Saga, CadJobStates.Done);
+        await JobEvents(c).CompletedAsync(new CadJobCompleted(c.Saga.CorrelationId, c.Saga.AccountId, c.Saga.TemplateId ?? "", c.Saga.Triangles,
+            c.Saga.Volume, c.Saga.RenderMilliseconds, charged, DateTimeOffset.UtcNow), c.CancellationToken);
+    }
 
     private static async Task<bool> IsQueuedAsync(BehaviorContext<CadJobSaga, CadJobSubmitted> c) =>
         (await Store(c).GetAsync(c.Message.JobId, c.CancellationToken))?.State == CadJobStates.Queued;
