@@ -25,7 +25,9 @@ public sealed class ApiKeysAcrossTheBusTests : IAsyncLifetime
         _databases = await TestServers.CreatePostgresPrefixAsync();
         var environment = PlatformSettings.Distributed(_vhost, _databases);
         environment["Auth__CacheSeconds"] = "1";
-        environment["Bus__RequestTimeoutMs"] = "3000";
+        // Short enough for the Billing-is-down case, long enough for a first request answered by a
+        // freshly started Billing while CI runs the other test projects beside this one.
+        environment["Bus__RequestTimeoutMs"] = "10000";
         _billing = await ServiceProcess.StartAsync("billing", RepositoryPaths.ServiceDll("Billing"), environment);
         _ingest = await ServiceProcess.StartAsync("ingest", RepositoryPaths.ServiceDll("Ingest"), environment);
     }
