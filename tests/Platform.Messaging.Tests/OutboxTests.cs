@@ -124,6 +124,62 @@ public sealed class OutboxTests
 
     private const string SecondDatabase = "tally-second";
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task A_request_written_to_the_outbox_is_sent_to_its_queue_and_answered_to_its_response_address(string mode)
+    {
+        // A saga's command to another service (reserve credits, check a prompt) must survive a crash
+        // after the saga's commit too: it goes through the outbox with the request id and reply address
+        // that MassTransit's request client would have set.
+        await using var environment = await TestEnvironment.CreateAsync(mode);
+        var received = new ConcurrentQueue<(Guid MessageId, SubjectChanged Event)>();
+        using var host = await StartAsync(environment.Settings, received);
+        var outbox = host.Services.GetRequiredService<TransactionalOutbox>();
+        var answers = host.Services.GetRequiredService<ConsumedTraces>();
+
+        var requestId = Guid.NewGuid();
+        var database = host.Services.GetRequiredKeyedService<Database>(TallyHost.DatabaseName);
+        await using (var connection = await database.OpenAsync())
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await outbox.PublishAsync(
+                new Ping("hello"),
+                new OutboxAddressing
+                {
+                    Destination = new Uri("queue:ping-responder"),
+                    RequestId = requestId,
+                    ResponseAddress = new Uri("queue:pong-recorder"),
+                },
+                connection,
+                transaction,
+                CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await WaitForAsync(() => answers.ContainsKey(requestId), "the answer at the response address");
+        Assert.Equal("pong: hello", answers[requestId]);
+    }
+
+    public sealed record Ping(string Text);
+
+    public sealed record Pong(string Text);
+
+    /// <summary>Answers a <see cref="Ping"/> the way every platform responder answers a request.</summary>
+    public sealed class PingResponder : IConsumer<Ping>
+    {
+        public Task Consume(ConsumeContext<Ping> context) => context.RespondAsync(new Pong("pong: " + context.Message.Text));
+    }
+
+    /// <summary>Stands for the requester's endpoint: records answers by request id.</summary>
+    public sealed class PongRecorder(ConsumedTraces answers) : IConsumer<Pong>
+    {
+        public Task Consume(ConsumeContext<Pong> context)
+        {
+            answers[context.RequestId ?? Guid.Empty] = context.Message.Text;
+            return Task.CompletedTask;
+        }
+    }
+
     private static void AssertDeliveredInOrder(
         ConcurrentQueue<(Guid MessageId, SubjectChanged Event)> received, List<SubjectChanged> committed)
     {
@@ -186,7 +242,12 @@ public sealed class OutboxTests
         builder.Services.AddSingleton<ConsumedTraces>();
         // One message at a time on the receive endpoint, not only in the consumer: with a prefetch of
         // 32 a consumer-level limit lets two deliveries race to its semaphore and swap places.
-        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<Recorder>().Endpoint(e => e.ConcurrentMessageLimit = 1));
+        builder.Services.AddBusRegistrations(bus =>
+        {
+            bus.AddConsumer<Recorder>().Endpoint(e => e.ConcurrentMessageLimit = 1);
+            bus.AddConsumer<PingResponder>().Endpoint(e => e.Name = "ping-responder");
+            bus.AddConsumer<PongRecorder>().Endpoint(e => e.Name = "pong-recorder");
+        });
         builder.AddPlatformBus();
         var host = builder.Build();
         LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());

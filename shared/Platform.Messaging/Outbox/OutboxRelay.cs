@@ -69,7 +69,8 @@ public sealed class OutboxRelay(
             var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
                 $"""
                 SELECT sequence AS Sequence, message_id AS MessageId, message_type AS MessageType, body AS Body,
-                       trace_parent AS TraceParent, trace_state AS TraceState
+                       trace_parent AS TraceParent, trace_state AS TraceState, destination AS Destination,
+                       request_id AS RequestId, response_address AS ResponseAddress
                 FROM {OutboxTable.Name} ORDER BY sequence LIMIT @limit
                 """,
                 new { limit = options.BatchSize },
@@ -95,8 +96,23 @@ public sealed class OutboxRelay(
                 ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
                 using var activity = OutboxTelemetry.Source.StartActivity(
                     "outbox relay", ActivityKind.Internal, parent, [new("messaging.message.id", row.MessageId)]);
-                // Awaited one by one: publish confirms arrive in order, so the order on the bus is the sequence order.
-                await publisher.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+                void Address(SendContext context)
+                {
+                    context.MessageId = messageId;
+                    context.RequestId = row.RequestId is null ? null : Guid.Parse(row.RequestId);
+                    context.ResponseAddress = row.ResponseAddress is null ? null : new Uri(row.ResponseAddress);
+                }
+
+                // Awaited one by one: confirms arrive in order, so the order on the bus is the sequence order.
+                if (row.Destination is null)
+                {
+                    await publisher.Publish(message, type, Address, cancellationToken);
+                }
+                else
+                {
+                    var endpoint = await Services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(new Uri(row.Destination));
+                    await endpoint.Send(message, type, Address, cancellationToken);
+                }
             }
 
             // Exactly the rows published: a transaction that took a lower sequence may commit only now,
@@ -130,5 +146,11 @@ public sealed class OutboxRelay(
         public string? TraceParent { get; set; }
 
         public string? TraceState { get; set; }
+
+        public string? Destination { get; set; }
+
+        public string? RequestId { get; set; }
+
+        public string? ResponseAddress { get; set; }
     }
 }

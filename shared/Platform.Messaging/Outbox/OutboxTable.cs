@@ -22,7 +22,10 @@ public static class OutboxTable
                 body         TEXT NOT NULL,
                 created_at   BIGINT NOT NULL,
                 trace_parent TEXT NULL,
-                trace_state  TEXT NULL
+                trace_state  TEXT NULL,
+                destination      TEXT NULL,
+                request_id       TEXT NULL,
+                response_address TEXT NULL
             );
             """,
             PostgresSql:
@@ -34,7 +37,10 @@ public static class OutboxTable
                 body         TEXT NOT NULL,
                 created_at   BIGINT NOT NULL,
                 trace_parent TEXT NULL,
-                trace_state  TEXT NULL
+                trace_state  TEXT NULL,
+                destination      TEXT NULL,
+                request_id       TEXT NULL,
+                response_address TEXT NULL
             );
             """);
 }

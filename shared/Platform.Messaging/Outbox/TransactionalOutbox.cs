@@ -20,7 +20,16 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
     private readonly OutboxRegistration[] _outboxes = outboxes.ToArray();
 
     /// <summary>Adds <paramref name="message"/> to the outbox within <paramref name="transaction"/>; returns its message id.</summary>
-    public async Task<Guid> PublishAsync<T>(T message, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    public Task<Guid> PublishAsync<T>(T message, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+        where T : class =>
+        PublishAsync(message, addressing: null, connection, transaction, cancellationToken);
+
+    /// <summary>
+    /// Adds <paramref name="message"/> to the outbox within <paramref name="transaction"/>, sent or
+    /// answered as <paramref name="addressing"/> says; returns its message id.
+    /// </summary>
+    public async Task<Guid> PublishAsync<T>(
+        T message, OutboxAddressing? addressing, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
         where T : class
     {
         var id = NewId.NextGuid();
@@ -29,8 +38,9 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
         var activity = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
-            INSERT INTO {OutboxTable.Name} (message_id, message_type, body, created_at, trace_parent, trace_state)
-            VALUES (@id, @type, @body, @now, @traceParent, @traceState)
+            INSERT INTO {OutboxTable.Name}
+                (message_id, message_type, body, created_at, trace_parent, trace_state, destination, request_id, response_address)
+            VALUES (@id, @type, @body, @now, @traceParent, @traceState, @destination, @requestId, @responseAddress)
             """,
             new
             {
@@ -40,6 +50,9 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
                 now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 traceParent = activity?.Id,
                 traceState = activity?.TraceStateString,
+                destination = addressing?.Destination?.ToString(),
+                requestId = addressing?.RequestId?.ToString(),
+                responseAddress = addressing?.ResponseAddress?.ToString(),
             },
             transaction,
             cancellationToken: cancellationToken));
@@ -65,14 +78,14 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
     /// Adds <paramref name="message"/> within the transaction open on an outbox database in this flow
     /// (e.g. the saga repository's, while a saga handles a message).
     /// </summary>
-    public Task<Guid> PublishAsync<T>(T message, CancellationToken cancellationToken)
+    public Task<Guid> PublishAsync<T>(T message, CancellationToken cancellationToken, OutboxAddressing? addressing = null)
         where T : class
     {
         foreach (var outbox in _outboxes)
         {
             if (AmbientTransaction.For(services.GetRequiredKeyedService<Database>(outbox.DatabaseName)) is { } ambient)
             {
-                return PublishAsync(message, ambient.Connection, ambient.Transaction, cancellationToken);
+                return PublishAsync(message, addressing, ambient.Connection, ambient.Transaction, cancellationToken);
             }
         }
 
