@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Platform.SafetyGuard.Classifiers;
 using Platform.SafetyGuard.Decisions;
 using Platform.SafetyGuard.Detectors;
+using Platform.SafetyGuard.Text;
 
 namespace Platform.Evaluations.Safety;
 
@@ -94,6 +95,7 @@ public sealed partial class SafetyEvaluation : IEvaluation
             At(baseline, "secrets (any type)").Add(item.Id, item.Labels.Pii.Any(SecretTypes.Contains), BareSecret().IsMatch(text));
         }
 
+        var heldOut = HeldOut(items, guard, policy, injectionThreshold, jailbreakThreshold, sweepThresholds);
         var piiMicro = Micro(platform);
         var piiBaseline = Micro(baseline);
         var injectionF1 = platform[injectionName].F1;
@@ -107,6 +109,7 @@ public sealed partial class SafetyEvaluation : IEvaluation
         }
 
         results["threshold_sweep_f1"] = sweepJson;
+        results["held_out"] = heldOut.Json;
         var baselineJson = new JsonObject { ["items"] = items.Count, ["pii_micro"] = piiBaseline };
         foreach (var (name, confusion) in platform)
         {
@@ -130,7 +133,88 @@ public sealed partial class SafetyEvaluation : IEvaluation
             },
         };
 
-        return new EvaluationResult(json, Markdown(items, platform, baseline, piiMicro, piiBaseline, sweep));
+        return new EvaluationResult(json, Markdown(items, platform, baseline, piiMicro, piiBaseline, sweep) + heldOut.Markdown);
+    }
+
+    /// <summary>
+    /// Before/after on the held-out half (<see cref="HeldOutSplit"/>). Before: the classifiers at the
+    /// default policy's thresholds. After: thresholds chosen by best F1 on the tuning half, and for
+    /// injection the classifier OR any <see cref="InjectionRules"/> rule on the normalised text.
+    /// </summary>
+    private static (JsonObject Json, string Markdown) HeldOut(
+        IReadOnlyList<LabelledPrompt> items, PromptGuard guard, PromptPolicy policy, double injectionThreshold, double jailbreakThreshold, double[] thresholds)
+    {
+        var scored = items.Select(item =>
+        {
+            var detection = guard.Check(item.Text, policy).Detection;
+            var rules = InjectionRules.MatchWithDecoded(TextNormalizer.Normalize(item.Text).Text);
+            return (Item: item, Tuning: HeldOutSplit.IsTuning(item.Id), Injection: detection.ScoreOf(PromptClassifiers.PromptInjection) ?? 0,
+                Jailbreak: detection.ScoreOf(PromptClassifiers.Jailbreak) ?? 0, Rules: rules);
+        }).ToList();
+        var tuning = scored.Where(s => s.Tuning).ToList();
+        var held = scored.Where(s => !s.Tuning).ToList();
+
+        double Best(Func<double, Confusion> at) => thresholds.OrderByDescending(t => at(t).F1).ThenBy(t => t).First();
+        Confusion Score<T>(IEnumerable<T> set, string name, Func<T, string> id, Func<T, bool> label, Func<T, bool> found)
+        {
+            var c = new Confusion(name);
+            foreach (var s in set)
+            {
+                c.Add(id(s), label(s), found(s));
+            }
+
+            return c;
+        }
+
+        var tunedInjection = Best(t => Score(tuning, "", s => s.Item.Id, s => s.Item.Labels.Injection, s => s.Injection >= t || s.Rules.Count > 0));
+        var tunedJailbreak = Best(t => Score(tuning, "", s => s.Item.Id, s => s.Item.Labels.Jailbreak, s => s.Jailbreak >= t));
+        var f = CultureInfo.InvariantCulture;
+        var rows = new List<(string Name, Confusion Before, Confusion After)>
+        {
+            ($"prompt_injection: before classifier >= {injectionThreshold.ToString(f)}; after classifier >= {tunedInjection.ToString(f)} OR a rule",
+                Score(held, "b", s => s.Item.Id, s => s.Item.Labels.Injection, s => s.Injection >= injectionThreshold),
+                Score(held, "a", s => s.Item.Id, s => s.Item.Labels.Injection, s => s.Injection >= tunedInjection || s.Rules.Count > 0)),
+            ("prompt_injection: rules alone (after)",
+                Score(held, "b", s => s.Item.Id, s => s.Item.Labels.Injection, _ => false),
+                Score(held, "a", s => s.Item.Id, s => s.Item.Labels.Injection, s => s.Rules.Count > 0)),
+            ($"jailbreak: before >= {jailbreakThreshold.ToString(f)}; after >= {tunedJailbreak.ToString(f)}",
+                Score(held, "b", s => s.Item.Id, s => s.Item.Labels.Jailbreak, s => s.Jailbreak >= jailbreakThreshold),
+                Score(held, "a", s => s.Item.Id, s => s.Item.Labels.Jailbreak, s => s.Jailbreak >= tunedJailbreak)),
+        };
+        foreach (var rule in InjectionRules.Ids)
+        {
+            rows.Add(($"rule {rule} alone (after)",
+                Score(held, "b", s => s.Item.Id, s => s.Item.Labels.Injection, _ => false),
+                Score(held, "a", s => s.Item.Id, s => s.Item.Labels.Injection, s => s.Rules.Contains(rule))));
+        }
+
+        var json = new JsonObject
+        {
+            ["tuning_items"] = tuning.Count, ["held_out_items"] = held.Count,
+            ["tuned_injection_threshold"] = tunedInjection, ["tuned_jailbreak_threshold"] = tunedJailbreak,
+        };
+        var md = new StringBuilder();
+        md.AppendLine();
+        md.AppendLine("## Held-out half: before and after the injection rules");
+        md.AppendLine();
+        md.AppendLine(f, $"Split (fixed): an item is in the tuning half when the first byte of SHA-256(UTF-8 id) is even ({tuning.Count} items), else held out ({held.Count} items);");
+        md.AppendLine("see `Safety/HeldOutSplit.cs`. The injection rules (`services/SafetyGuard/Detectors/InjectionRules.cs`, stable ids) were written");
+        md.AppendLine("looking at tuning-half items only, and both thresholds were chosen by best F1 on the tuning half over the sweep thresholds.");
+        md.AppendLine("Rules run on the normalised text. The combination is measured here; the default policy does not yet wire the rules in.");
+        md.AppendLine();
+        md.AppendLine("| detector (held-out) | positives | before P | before R | before F1 | after TP | after FP | after FN | after P | after R | after F1 |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, before, after) in rows)
+        {
+            json[name] = new JsonObject { ["before"] = before.ToJson(), ["after"] = after.ToJson() };
+            md.AppendLine(f, $"| {name} | {after.Positives} | {before.Precision:0.000} | {before.Recall:0.000} | {before.F1:0.000} | {after.TruePositives} | {after.FalsePositives} | {after.FalseNegatives} | {after.Precision:0.000} | {after.Recall:0.000} | **{after.F1:0.000}** |");
+        }
+
+        md.AppendLine();
+        var tuningAfter = Score(tuning, "t", s => s.Item.Id, s => s.Item.Labels.Injection, s => s.Injection >= tunedInjection || s.Rules.Count > 0);
+        md.AppendLine(f, $"- tuning half, injection after: F1 {tuningAfter.F1:0.000} (P {tuningAfter.Precision:0.000}, R {tuningAfter.Recall:0.000}); missed {string.Join(", ", tuningAfter.Misses)}; false alarms {string.Join(", ", tuningAfter.FalseAlarms)}");
+        md.AppendLine($"- held-out mistakes after, injection: missed {string.Join(", ", rows[0].After.Misses)}; false alarms {string.Join(", ", rows[0].After.FalseAlarms)}");
+        return (json, md.ToString());
     }
 
     private static JsonObject Micro(Dictionary<string, Confusion> table)
