@@ -95,7 +95,9 @@ public sealed partial class SafetyEvaluation : IEvaluation
             At(baseline, "secrets (any type)").Add(item.Id, item.Labels.Pii.Any(SecretTypes.Contains), BareSecret().IsMatch(text));
         }
 
-        var heldOut = HeldOut(items, guard, policy, injectionThreshold, jailbreakThreshold, sweepThresholds);
+        // "Before" is fixed at session 1's default-policy thresholds (injection 0.9, jailbreak 0.85), so the
+        // comparison stays the same when the policy moves to the tuned values.
+        var heldOut = HeldOut(items, guard, policy, 0.9, 0.85, sweepThresholds);
         var piiMicro = Micro(platform);
         var piiBaseline = Micro(baseline);
         var injectionF1 = platform[injectionName].F1;
