@@ -1,4 +1,0 @@
-using Xunit;
-
-// Host logs (warnings and errors) appear in a failing test's output.
-[assembly: CaptureConsole]
