@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using Platform.Messaging.Outbox;
 using Platform.Storage;
 
 namespace Platform.Billing.Storage;
@@ -9,8 +8,7 @@ namespace Platform.Billing.Storage;
 /// PostgreSQL: the batch locks the ledger rows it touches (<c>SELECT ... FOR UPDATE</c>, in id
 /// order), so several Billing instances may write at once and still never overspend.
 /// </summary>
-public sealed class PostgresLedgerStore(Database database, TimeProvider clock, TransactionalOutbox? outbox = null)
-    : SqlLedgerStore(database, clock, outbox)
+public sealed class PostgresLedgerStore(Database database, TimeProvider clock) : SqlLedgerStore(database, clock)
 {
     protected override string LockClause => "FOR UPDATE";
 
