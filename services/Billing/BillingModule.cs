@@ -1,11 +1,14 @@
 using Platform.Billing.Accounts;
+using Platform.Billing.Alerts;
 using Platform.Billing.Api;
 using Platform.Billing.Ledger;
 using Platform.Billing.Messaging;
 using Platform.Billing.Prices;
 using Platform.Billing.Storage;
 using Platform.Billing.Usage;
+using Platform.Events;
 using Platform.Messaging;
+using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Security;
 using Platform.Storage;
@@ -14,7 +17,9 @@ namespace Platform.Billing;
 
 /// <summary>
 /// Billing: accounts and API keys, the two-phase ledger (group-committed by one writer), prices and usage.
-/// Every host that runs Billing calls <see cref="AddBilling"/> and <see cref="MapBilling"/>.
+/// Every host that runs Billing calls <see cref="AddBilling"/> and <see cref="MapBilling"/>. Billing also
+/// hosts the events module (CloudEvents, topics, webhooks: shared/Platform.Events), because webhooks
+/// belong to accounts; the standalone host gets it through this module too.
 /// </summary>
 public static class BillingModule
 {
@@ -32,8 +37,13 @@ public static class BillingModule
         {
             var database = services.GetRequiredKeyedService<Database>(Name);
             var clock = services.GetRequiredService<TimeProvider>();
-            return database.IsPostgres ? new PostgresLedgerStore(database, clock) : new SqliteLedgerStore(database, clock);
+            // The ledger's integration events are written through Billing's outbox in each batch's transaction.
+            var outbox = services.GetRequiredService<TransactionalOutbox>();
+            return database.IsPostgres ? new PostgresLedgerStore(database, clock, outbox) : new SqliteLedgerStore(database, clock, outbox);
         });
+        builder.Services.AddBusOutbox(Name);
+        builder.Services.AddSingleton<LowBalanceAlertStore>();
+        builder.AddEvents(Name);
         builder.Services.AddSingleton<LedgerBatcher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LedgerBatcher>());
         builder.Services.AddSingleton<ExpirySweeper>();
@@ -64,6 +74,8 @@ public static class BillingModule
         api.MapLedgerApi();
         api.MapUsageApi();
         api.MapPricesApi();
+        api.MapAlertsApi();
+        api.MapEvents();
         return api;
     }
 }

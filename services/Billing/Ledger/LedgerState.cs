@@ -1,3 +1,4 @@
+using Platform.Billing.Alerts;
 using Platform.Billing.Usage;
 
 namespace Platform.Billing.Ledger;
@@ -16,6 +17,9 @@ public sealed class LedgerState
     public Dictionary<TransferKey, UsageRecord> Usage { get; } = [];
 
     public HashSet<TransferKey> OpenReservations { get; } = [];
+
+    /// <summary>Low-balance alerts of the touched customer accounts, by ledger account id.</summary>
+    public Dictionary<string, LowBalanceAlert> LowBalanceAlerts { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A transfer's identity: client ids are unique per customer account.</summary>

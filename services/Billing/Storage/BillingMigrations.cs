@@ -1,3 +1,5 @@
+using Platform.Events.Log;
+using Platform.Messaging.Outbox;
 using Platform.Storage;
 
 namespace Platform.Billing.Storage;
@@ -93,5 +95,18 @@ public static class BillingMigrations
                 updated_at    BIGINT NOT NULL
             );
             """),
+        // Billing's integration events (credits reserved/captured/released, balance low) leave through it.
+        OutboxTable.Migration(3),
+        new(4, "low-balance alerts",
+            """
+            CREATE TABLE low_balance_alerts (
+                account_id  TEXT PRIMARY KEY,
+                threshold   BIGINT NOT NULL,
+                armed       INTEGER NOT NULL,
+                updated_at  BIGINT NOT NULL
+            );
+            """),
+        // The events module is hosted here (Billing owns the accounts webhooks belong to).
+        EventTables.Migration(5),
     ];
 }

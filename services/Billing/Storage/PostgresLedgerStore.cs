@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Platform.Messaging.Outbox;
 using Platform.Storage;
 
 namespace Platform.Billing.Storage;
@@ -8,7 +9,8 @@ namespace Platform.Billing.Storage;
 /// PostgreSQL: the batch locks the ledger rows it touches (<c>SELECT ... FOR UPDATE</c>, in id
 /// order), so several Billing instances may write at once and still never overspend.
 /// </summary>
-public sealed class PostgresLedgerStore(Database database, TimeProvider clock) : SqlLedgerStore(database, clock)
+public sealed class PostgresLedgerStore(Database database, TimeProvider clock, TransactionalOutbox? outbox = null)
+    : SqlLedgerStore(database, clock, outbox)
 {
     protected override string LockClause => "FOR UPDATE";
 

@@ -1,7 +1,10 @@
 using System.Data.Common;
 using Dapper;
+using Platform.Billing.Alerts;
+using Platform.Billing.Events;
 using Platform.Billing.Ledger;
 using Platform.Billing.Usage;
+using Platform.Messaging.Outbox;
 using Platform.Storage;
 
 namespace Platform.Billing.Storage;
@@ -9,9 +12,11 @@ namespace Platform.Billing.Storage;
 /// <summary>
 /// The ledger store's SQL, shared by both engines. A batch costs a fixed number of round trips
 /// whatever its size: one multi-statement read (accounts first, locked), one multi-statement
-/// write, one commit. The engines differ only in how the accounts are locked.
+/// write, one commit. The engines differ only in how the accounts are locked. With an
+/// <paramref name="outbox"/>, the batch's integration events (<see cref="LedgerEvents"/>) are written
+/// to it in the same transaction, so they exist exactly when the ledger change does.
 /// </summary>
-public abstract class SqlLedgerStore(Database database, TimeProvider clock) : ILedgerStore
+public abstract class SqlLedgerStore(Database database, TimeProvider clock, TransactionalOutbox? outbox = null) : ILedgerStore
 {
     private const string TransferColumns =
         "account_id AS AccountId, id AS Id, kind AS Kind, debit_account AS DebitAccount, credit_account AS CreditAccount, " +
@@ -29,11 +34,17 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
         await using var connection = await Database.OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         var state = await LoadAsync(connection, transaction, commands, cancellationToken);
-        var machine = new LedgerStateMachine(state, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var machine = new LedgerStateMachine(state, nowMs);
         var results = machine.ApplyAll(commands);
         if (!machine.Changes.IsEmpty)
         {
-            await WriteAsync(connection, transaction, machine.Changes, cancellationToken);
+            var events = outbox is null ? null : LedgerEvents.Collect(state, machine.Changes, nowMs);
+            await WriteAsync(connection, transaction, machine.Changes, events, cancellationToken);
+            foreach (var message in events?.Events ?? [])
+            {
+                await outbox!.PublishAsync(message, connection, transaction, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -81,6 +92,7 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
             SELECT u.account_id, u.id, u.kind, u.model, u.run_id, u.reservation_id, u.input_tokens, u.output_tokens, u.embedding_tokens,
                    u.render_ms, u.tool_calls, u.charge, u.transfer_id, u.request, u.created_at
             FROM {keysTable} AS k JOIN usage_records u ON u.account_id = k.column1 AND u.id = k.column2;
+            SELECT account_id, threshold, armed FROM low_balance_alerts WHERE account_id IN {sql.In(accounts)};
             """);
 
         var state = new LedgerState();
@@ -138,6 +150,18 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
             state.Usage[new TransferKey(usage.AccountId, usage.Id)] = usage;
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var alert = new LowBalanceAlert
+            {
+                AccountId = reader.GetString(0),
+                Threshold = reader.GetInt64(1),
+                Armed = Convert.ToInt64(reader.GetValue(2)) == 1,
+            };
+            state.LowBalanceAlerts[alert.AccountId] = alert;
+        }
+
         if (!state.Accounts.ContainsKey(LedgerAccountIds.Operator) || !state.Accounts.ContainsKey(LedgerAccountIds.Revenue))
         {
             throw new InvalidOperationException("The ledger's system accounts are missing: migrations did not run.");
@@ -147,10 +171,15 @@ public abstract class SqlLedgerStore(Database database, TimeProvider clock) : IL
     }
 
     private static async Task WriteAsync(
-        DbConnection connection, DbTransaction transaction, LedgerChanges changes, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, LedgerChanges changes, LedgerEventBatch? events, CancellationToken cancellationToken)
     {
         var sql = new SqlText();
         var P = sql.P;
+
+        foreach (var (accountId, armed) in events?.AlertChanges ?? [])
+        {
+            sql.Append("UPDATE low_balance_alerts SET armed = ").Append(P(armed ? 1 : 0)).Append(" WHERE account_id = ").Append(P(accountId)).Append(";\n");
+        }
 
         if (changes.Transfers.Count > 0)
         {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Platform.Messaging.Outbox;
 using Platform.Storage;
 
 namespace Platform.Billing.Storage;
@@ -9,7 +10,8 @@ namespace Platform.Billing.Storage;
 /// SQLite: <c>BEGIN IMMEDIATE</c> takes the database's write lock before the batch reads, so
 /// writers (even in several processes) run one after another. WAL mode lets readers go on meanwhile.
 /// </summary>
-public sealed class SqliteLedgerStore(Database database, TimeProvider clock) : SqlLedgerStore(database, clock)
+public sealed class SqliteLedgerStore(Database database, TimeProvider clock, TransactionalOutbox? outbox = null)
+    : SqlLedgerStore(database, clock, outbox)
 {
     private int _walEnabled;
 

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Events.Api;
+using Platform.Events.Catalogue;
+using Platform.Events.Ingestion;
+using Platform.Events.Log;
+using Platform.Events.Topics;
+using Platform.Events.Webhooks;
+using Platform.Messaging;
+using Platform.Storage;
+
+namespace Platform.Events;
+
+/// <summary>
+/// Events for business systems, hosted by the service that owns accounts (Billing calls
+/// <see cref="AddEvents"/> and <see cref="MapEvents"/> from its module, so the standalone host has it too).
+/// Every catalogue record on the bus is taken by one receive endpoint, one message at a time (bus
+/// order), turned into a CloudEvent, logged in the host's database with its webhook deliveries, and
+/// published to its topic exchange (RabbitMQ transport only). The host adds
+/// <see cref="EventTables.Migration"/> to its migrations.
+/// </summary>
+public static class EventsModule
+{
+    public static IHostApplicationBuilder AddEvents(this IHostApplicationBuilder builder, string databaseName)
+    {
+        var options = builder.Configuration.GetSection(EventsOptions.SectionName).Get<EventsOptions>() ?? new EventsOptions();
+        var bus = builder.Configuration.GetSection(BusOptions.SectionName).Get<BusOptions>() ?? new BusOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new EventsDatabase(services.GetRequiredKeyedService<Database>(databaseName)));
+        builder.Services.AddSingleton<EventLogStore>();
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<DeliverySignal>();
+        builder.Services.AddSingleton(services => new WebhookSender(options.Webhooks, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.Services.AddSingleton<EventIngestor>();
+        if (bus.Transport == BusTransport.RabbitMq && options.PublishTopics)
+        {
+            builder.Services.AddSingleton<ITopicPublisher>(services => new RabbitMqTopicPublisher(
+                bus.RabbitMq, services.GetRequiredService<ILogger<RabbitMqTopicPublisher>>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<ITopicPublisher, NoTopicPublisher>();
+        }
+
+        // One endpoint for every catalogue record, one message at a time: the outbox relays in commit
+        // order, and a second concurrent delivery could overtake the first (events of one subject swap).
+        builder.Services.AddBusRegistrations(registrations =>
+        {
+            foreach (var definition in EventCatalogue.All)
+            {
+                definition.AddConsumer(registrations, endpoint =>
+                {
+                    endpoint.Name = options.EndpointName;
+                    endpoint.ConcurrentMessageLimit = 1;
+                });
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Maps <c>/v1/webhooks</c> and <c>/v1/events</c> onto the host's route group.</summary>
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapWebhooksApi();
+        endpoints.MapEventsApi();
+        return endpoints;
+    }
+}

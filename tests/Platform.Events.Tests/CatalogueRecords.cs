@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.CadGenerator;
+using Platform.Contracts.Ingest;
+using Platform.Events.Catalogue;
+using Platform.Messaging.Outbox;
+
+namespace Platform.Events.Tests;
+
+/// <summary>
+/// Catalogue records of the services other than Billing, published the way their owners publish
+/// them: through a transactional outbox, in a committed transaction (here Billing's database, whose
+/// relay puts them on the same bus). Billing's own events come from real ledger commands instead.
+/// </summary>
+public static class CatalogueRecords
+{
+    public static bool IsBilling(EventDefinition definition) => definition.Service == "billing";
+
+    /// <summary>A valid record of <paramref name="definition"/>'s type for <paramref name="accountId"/>.</summary>
+    public static object Sample(EventDefinition definition, Guid accountId, Guid subjectId, int n = 1)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return definition.RecordType.Name switch
+        {
+            nameof(DocumentIndexed) => new DocumentIndexed(subjectId, accountId, IngestCollections.Default, 12, "platform-embed-256", 3400 + n, 68, at),
+            nameof(DocumentIngestionFailed) => new DocumentIngestionFailed(subjectId, accountId, IngestionSteps.Embed, $"inference unavailable ({n})", at),
+            nameof(CadJobCompleted) => new CadJobCompleted(subjectId, accountId, "l-bracket", 1204 + n, 18.5, 512, 2_000_000, at),
+            nameof(CadJobFailed) => new CadJobFailed(subjectId, accountId, "render", $"openscad exited with 1 ({n})", at),
+            _ => throw new InvalidOperationException(
+                $"No sample for {definition.RecordType.Name} ({definition.Type}): add one here so the topic test covers it."),
+        };
+    }
+
+    /// <summary>Writes <paramref name="record"/> to the outbox in its own committed transaction; returns the message id (= the CloudEvent id).</summary>
+    public static async Task<Guid> PublishAsync(BillingHost host, object record)
+    {
+        await using var connection = await host.Database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var id = await host.Services.GetRequiredService<TransactionalOutbox>().PublishAsync(record, connection, transaction, CancellationToken.None);
+        await transaction.CommitAsync();
+        return id;
+    }
+}
