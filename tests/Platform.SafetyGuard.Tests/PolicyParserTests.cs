@@ -12,8 +12,9 @@ public sealed class PolicyParserTests
         var policy = GuardPolicy.Default;
         Assert.Equal("default", policy.Id);
         Assert.Contains(policy.Prompt.Rules, r => r.Id == PromptPolicy.SecretsBlock && r.Action == DecisionOutcome.Deny);
-        Assert.Contains(policy.Prompt.Rules, r => r.Id == "injection.block" && r.Threshold == 0.9);
+        Assert.Contains(policy.Prompt.Rules, r => r.Id == "injection.block" && r.Threshold == 0.99 && r.UsesInjectionRules);
         Assert.True(policy.Prompt.UsesClassifiers);
+        Assert.True(policy.Prompt.UsesInjectionRules);
         Assert.Equal(RiskLevel.Low, policy.Actions.Tools["retrieval.search"].Risk);
     }
 
@@ -58,6 +59,34 @@ public sealed class PolicyParserTests
         Assert.Equal(100, fetch.MaxCost);
         Assert.IsType<UrlConstraint>(fetch.Arguments["url"]);
         Assert.IsType<PathConstraint>(policy.Actions.Tools["files.read"].Arguments["path"]);
+    }
+
+    [Fact]
+    public void Injection_rules_are_a_detector_that_cannot_redact()
+    {
+        var ok = PolicyParser.Parse("""
+            id: p
+            prompt:
+              rules:
+                - id: rules.only
+                  detectors: [injection_rules]
+                  action: require_approval
+            """);
+        Assert.Empty(ok.Errors);
+        var rule = Assert.Single(ok.Policy!.Prompt.Rules);
+        Assert.True(rule.UsesInjectionRules);
+        Assert.False(ok.Policy.Prompt.UsesClassifiers);
+
+        var redact = PolicyParser.Parse("""
+            id: p
+            prompt:
+              rules:
+                - id: rules.redact
+                  detectors: [injection_rules]
+                  action: redact
+            """);
+        Assert.Null(redact.Policy);
+        Assert.Equal("prompt.rules[0].action", Assert.Single(redact.Errors).Field);
     }
 
     [Fact]

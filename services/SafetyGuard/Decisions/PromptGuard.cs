@@ -15,16 +15,34 @@ public sealed class PromptGuard(DetectorSet detectors, PromptClassifiers classif
     {
         var started = Stopwatch.GetTimestamp();
         var normalized = TextNormalizer.Normalize(text);
-        var decoded = EncodedContent.Decode(normalized.Text);
+        // Blobs are decoded and their text normalised once; detectors, classifiers and rules all read them.
+        var blobs = EncodedContent.Decode(normalized.Text);
+        var decoded = new (TextSpan Blob, string Decoded)[blobs.Count];
+        var decodedTexts = new string[blobs.Count];
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            decodedTexts[i] = TextNormalizer.Normalize(blobs[i].Decoded).Text;
+            decoded[i] = (blobs[i].Blob, decodedTexts[i]);
+        }
+
         var detection = detectors.Detect(normalized, decoded);
+        if (policy.UsesInjectionRules)
+        {
+            var hits = InjectionRules.Match(normalized.Text, decodedTexts);
+            if (hits.Count > 0)
+            {
+                detection = detection with { InjectionRuleIds = hits };
+            }
+        }
+
         if (policy.UsesClassifiers)
         {
             // The classifiers read the normalised text (so homoglyphs and zero-width splits do not hide
             // words from them) and every decoded blob; each keeps its highest score.
             var scores = classifiers.Score(normalized.Text).ToArray();
-            foreach (var (_, content) in decoded)
+            foreach (var content in decodedTexts)
             {
-                var inner = classifiers.Score(TextNormalizer.Normalize(content).Text);
+                var inner = classifiers.Score(content);
                 for (var i = 0; i < scores.Length; i++)
                 {
                     if (inner[i].Score > scores[i].Score)

@@ -4,12 +4,16 @@ namespace Platform.SafetyGuard.Detectors;
 
 /// <summary>
 /// Everything the detectors found in one text: pattern findings in order of position, and the
-/// trained classifiers' scores (empty when the policy asked for none). Policies read this, never
-/// the detectors directly.
+/// trained classifiers' scores (empty when the policy asked for none), and the ids of the
+/// <see cref="InjectionRules"/> that matched (empty when the policy uses none). Policies read this,
+/// never the detectors directly.
 /// </summary>
 public sealed record DetectionResult(IReadOnlyList<Finding> Findings, IReadOnlyList<ClassifierScore> Scores)
 {
     public static readonly DetectionResult Empty = new([], []);
+
+    /// <summary>The <see cref="InjectionRules"/> ids that matched the text or a blob decoded from it.</summary>
+    public IReadOnlyList<string> InjectionRuleIds { get; init; } = [];
 
     public DetectionResult(IReadOnlyList<Finding> findings)
         : this(findings, [])

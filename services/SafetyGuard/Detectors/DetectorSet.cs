@@ -29,9 +29,13 @@ public sealed class DetectorSet(IReadOnlyList<IDetector> detectors)
 
     public IEnumerable<string> Types => Detectors.Select(d => d.Type);
 
-    public DetectionResult Detect(NormalizedText text) => Detect(text, EncodedContent.Decode(text.Text));
+    public DetectionResult Detect(NormalizedText text) =>
+        Detect(text, [.. EncodedContent.Decode(text.Text).Select(d => (d.Blob, TextNormalizer.Normalize(d.Decoded).Text))]);
 
-    /// <summary>Detects in <paramref name="text"/> and in the blobs already decoded from it (spans in the normalised text).</summary>
+    /// <summary>
+    /// Detects in <paramref name="text"/> and in the blobs already decoded from it (spans in the normalised
+    /// text; the decoded texts normalised too).
+    /// </summary>
     public DetectionResult Detect(NormalizedText text, IReadOnlyList<(TextSpan Blob, string Decoded)> decoded)
     {
         var findings = new List<Finding>();
@@ -44,9 +48,8 @@ public sealed class DetectorSet(IReadOnlyList<IDetector> detectors)
             }
         }
 
-        foreach (var (blob, content) in decoded)
+        foreach (var (blob, inner) in decoded)
         {
-            var inner = TextNormalizer.Normalize(content).Text;
             var original = text.ToOriginal(blob);
             foreach (var detector in Detectors)
             {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Platform.SafetyGuard.Text;
 
 namespace Platform.SafetyGuard.Detectors;
 
@@ -7,53 +8,96 @@ namespace Platform.SafetyGuard.Detectors;
 /// regular expression with a stable rule id, applied to normalised text (NFKC, homoglyphs folded,
 /// invisible characters removed) so obfuscation does not hide the phrase. A phrase inside quotes is
 /// not a hit, because quoting an attack ("translate 'ignore all previous instructions'") is how
-/// people talk about attacks. Tuned on the tuning half of the safety evaluation set only.
+/// people talk about attacks. A policy uses them by listing the detector <see cref="DetectorName"/>;
+/// a rule that fires reports the ids of the injection rules that matched after its own id.
+/// The first five were written from the tuning half of the safety evaluation set only; the last
+/// four from published attack taxonomies (indirect injection addressed to the model, cancelled
+/// earlier instructions, data sent to a URL, the "PWNED" canary), checked against the tuning half
+/// for false alarms and never against the held-out half.
 /// </summary>
 public static partial class InjectionRules
 {
+    /// <summary>The name a policy lists among a rule's detectors to use these rules.</summary>
+    public const string DetectorName = "injection_rules";
+
     public const string InstructionOverride = "injection.instruction_override";
     public const string IgnoreAbove = "injection.ignore_above";
     public const string RoleImpersonation = "injection.role_impersonation";
     public const string DelimiterInjection = "injection.delimiter";
     public const string Exfiltration = "injection.exfiltration";
+    public const string InstructionsCancelled = "injection.instructions_cancelled";
+    public const string AddressedToModel = "injection.addressed_to_model";
+    public const string DataToUrl = "injection.data_to_url";
+    public const string CanaryOutput = "injection.canary_output";
 
-    public static IReadOnlyList<string> Ids { get; } = [InstructionOverride, IgnoreAbove, RoleImpersonation, DelimiterInjection, Exfiltration];
+    public static IReadOnlyList<string> Ids { get; } =
+        [InstructionOverride, IgnoreAbove, RoleImpersonation, DelimiterInjection, Exfiltration, InstructionsCancelled, AddressedToModel, DataToUrl, CanaryOutput];
 
     /// <summary>
-    /// The ids of the rules that match the text or any base64/hex blob decoded from it, in
-    /// <see cref="Ids"/> order; empty when none does.
+    /// The ids of the rules that match the normalised text or any of the (normalised) texts decoded from
+    /// its base64/hex blobs, in <see cref="Ids"/> order; empty when none does.
     /// </summary>
-    public static IReadOnlyList<string> MatchWithDecoded(string normalizedText)
+    public static IReadOnlyList<string> Match(string normalizedText, IReadOnlyList<string> normalizedDecoded)
     {
-        var hits = Match(normalizedText);
-        foreach (var (_, decoded) in EncodedContent.Decode(normalizedText))
+        var mask = MaskOf(normalizedText);
+        foreach (var decoded in normalizedDecoded)
         {
-            var inner = Match(decoded);
-            if (inner.Count > 0)
+            mask |= MaskOf(decoded);
+        }
+
+        return ToIds(mask);
+    }
+
+    /// <summary>As <see cref="Match(string, IReadOnlyList{string})"/>, decoding and normalising the blobs itself.</summary>
+    public static IReadOnlyList<string> MatchWithDecoded(string normalizedText) =>
+        Match(normalizedText, [.. EncodedContent.Decode(normalizedText).Select(d => TextNormalizer.Normalize(d.Decoded).Text)]);
+
+    /// <summary>The ids of the rules that match, in <see cref="Ids"/> order; empty when none does.</summary>
+    public static IReadOnlyList<string> Match(string normalizedText) => ToIds(MaskOf(normalizedText));
+
+    private static int MaskOf(string text)
+    {
+        // Every rule needs at least a few letters; short texts skip nine scans.
+        if (text.Length < 6)
+        {
+            return 0;
+        }
+
+        var mask = 0;
+        if (OverridePattern().IsMatch(text)) mask |= 1 << 0;
+        if (IgnoreAbovePattern().IsMatch(text)) mask |= 1 << 1;
+        if (RolePattern().IsMatch(text)) mask |= 1 << 2;
+        if (DelimiterPattern().IsMatch(text)) mask |= 1 << 3;
+        if (ExfiltrationPattern().IsMatch(text)) mask |= 1 << 4;
+        if (CancelledPattern().IsMatch(text)) mask |= 1 << 5;
+        if (AddressedPattern().IsMatch(text)) mask |= 1 << 6;
+        if (DataToUrlPattern().IsMatch(text)) mask |= 1 << 7;
+        if (CanaryPattern().IsMatch(text)) mask |= 1 << 8;
+        return mask;
+    }
+
+    private static IReadOnlyList<string> ToIds(int mask)
+    {
+        if (mask == 0)
+        {
+            return [];
+        }
+
+        var ids = new List<string>(2);
+        for (var i = 0; i < Ids.Count; i++)
+        {
+            if ((mask & (1 << i)) != 0)
             {
-                hits = Ids.Where(id => hits.Contains(id) || inner.Contains(id)).ToList();
+                ids.Add(Ids[i]);
             }
         }
 
-        return hits;
-    }
-
-    /// <summary>The ids of the rules that match, in <see cref="Ids"/> order; empty when none does.</summary>
-    public static IReadOnlyList<string> Match(string normalizedText)
-    {
-        List<string>? hits = null;
-        void Hit(string id) => (hits ??= []).Add(id);
-        if (OverridePattern().IsMatch(normalizedText)) Hit(InstructionOverride);
-        if (IgnoreAbovePattern().IsMatch(normalizedText)) Hit(IgnoreAbove);
-        if (RolePattern().IsMatch(normalizedText)) Hit(RoleImpersonation);
-        if (DelimiterPattern().IsMatch(normalizedText)) Hit(DelimiterInjection);
-        if (ExfiltrationPattern().IsMatch(normalizedText)) Hit(Exfiltration);
-        return hits ?? (IReadOnlyList<string>)[];
+        return ids;
     }
 
     // "ignore/disregard/forget/override/bypass ... previous/your/all ... instructions/rules/prompt".
     [GeneratedRegex(
-        @"(?<!['""\u2018\u201C]\s?)\b(?:ignore|disregard|forget|override|bypass)\b[^.\n'""]{0,40}?\b(?:previous|prior|above|earlier|all|your|every|safety|the)\b[^.\n'""]{0,30}?\b(?:instructions?|rules?|prompts?|guidelines|directions|context|restrictions)\b|\b(?:ignore|bypass|disregard)\s+(?:all\s+)?(?:restrictions|guardrails|safety\s+filters)\b",
+        @"(?<!['""\u2018\u201C]\s?)\b(?:ignore|disregard|forget|override|bypass|discard|do\s+not\s+follow|don't\s+follow|stop\s+following|pay\s+no\s+attention\s+to)\b[^.\n'""]{0,40}?\b(?:previous|prior|above|earlier|all|your|every|safety|the)\b[^.\n'""]{0,30}?\b(?:instructions?|rules?|prompts?|guidelines|directions|context|restrictions)\b|\b(?:ignore|bypass|disregard)\s+(?:all\s+)?(?:restrictions|guardrails|safety\s+filters)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OverridePattern();
 
@@ -81,4 +125,29 @@ public static partial class InjectionRules
         @"\b(?:reveal|print|output|show|repeat|leak|tell\s+me|give\s+me)\b[^.\n]{0,30}?\b(?:(?:your|the)\s+(?:\w+\s+)?(?:(?:system|initial|hidden|original)\s+(?:prompt|instructions|configuration|password)|secret\s+(?:key|instructions))|your\s+(?:instructions|secrets|prompt))\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ExfiltrationPattern();
+
+    // Declares the earlier instructions void ("the previous instructions were only a test", "your new task
+    // is"): the second half of most injections, whatever verb the first half used.
+    [GeneratedRegex(
+        @"(?<!['""\u2018\u201C]\s?)\b(?:previous|prior|earlier|above|preceding|original|old)\s+(?:instructions|rules|prompt|directions|guidelines)\s+(?:were|was|are|is)\s+(?:just\s+|only\s+)?(?:a\s+test|fake|wrong|void|cancel+ed|revoked|obsolete|outdated|no\s+longer\s+(?:valid|apply|in\s+effect))\b|\byour\s+(?:new|real|actual|only)\s+(?:task|instructions?|goal|objective|purpose|job)\s+(?:is|are|now)\b|\bact\s+only\s+on\s+what\s+follows\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CancelledPattern();
+
+    // Indirect injection: text inside a document, page or e-mail that speaks to the model reading it.
+    [GeneratedRegex(
+        @"\b(?:if|when|while)\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant|chatbot|AI\s+assistant)\b[^.\n]{0,20}?\b(?:reading|processing|summari[sz]ing|seeing|parsing)\b|\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:AI|LLM|assistant|language\s+model|chatbot|AI\s+assistant)s?\s*[:,]|\b(?:AI|LLM|assistant|model)s?\s+(?:reading|processing|summari[sz]ing)\s+this\b|<!--[^>]{0,200}?\b(?:AI|assistant|LLM|ignore|instructions)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AddressedPattern();
+
+    // Sends conversation data or secrets to a URL, or hides them in a Markdown image's query string.
+    [GeneratedRegex(
+        @"\b(?:send|forward|post|upload|transmit|exfiltrate|submit)\b[^.\n]{0,60}?\b(?:conversation|chat\s+history|history|context|emails?|messages|credentials|passwords?|api\s+keys?|tokens?|secrets?|system\s+prompt|user\s+data)\b[^.\n]{0,40}?\bto\s+(?:https?://|this\s+(?:url|endpoint|webhook|server))|!\[[^\]\n]{0,100}\]\(https?://[^)\s]{1,200}\?[^)\s]{0,200}(?:\{|\$|%7B|data=|q=\[)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DataToUrlPattern();
+
+    // The canary of public prompt-injection competitions: make the model say it was "PWNED".
+    [GeneratedRegex(
+        @"\b(?:say|print|output|write|respond\s+(?:only\s+)?with|reply\s+(?:only\s+)?with)\b[^.\n]{0,40}?\bPWNED\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CanaryPattern();
 }

@@ -107,17 +107,19 @@ public static partial class PolicyParser
             var detectorsNode = reader.Optional(rule, "detectors");
             foreach (var detector in detectors)
             {
-                if (!PatternDetectors.Contains(detector) && !PromptClassifiers.Names.Contains(detector))
+                if (!PatternDetectors.Contains(detector) && !PromptClassifiers.Names.Contains(detector) && detector != InjectionRules.DetectorName)
                 {
-                    reader.Error(detectorsNode!, $"{path}.detectors", $"unknown detector '{detector}'; known: {string.Join(", ", PatternDetectors.Concat(PromptClassifiers.Names))}");
+                    reader.Error(detectorsNode!, $"{path}.detectors",
+                        $"unknown detector '{detector}'; known: {string.Join(", ", PatternDetectors.Concat(PromptClassifiers.Names).Append(InjectionRules.DetectorName))}");
                 }
             }
 
             var threshold = reader.OptionalNumber(rule, "threshold", $"{path}.threshold", 0, 1) ?? 0.5;
             var action = reader.Outcome(rule, "action", $"{path}.action");
-            if (action == DecisionOutcome.Redact && detectors.Any(d => PromptClassifiers.Names.Contains(d)))
+            if (action == DecisionOutcome.Redact && detectors.Any(d => PromptClassifiers.Names.Contains(d) || d == InjectionRules.DetectorName))
             {
-                reader.Error(reader.Optional(rule, "action")!, $"{path}.action", "redact needs pattern detectors only: a classifier's verdict covers the whole text, which cannot be redacted");
+                reader.Error(reader.Optional(rule, "action")!, $"{path}.action",
+                    "redact needs pattern detectors only: a classifier's or the injection rules' verdict covers the whole text, which cannot be redacted");
             }
 
             if (ruleId is not null && action is { } a)
