@@ -1,6 +1,13 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Agents.Api;
+using Platform.Agents.Execution;
+using Platform.Agents.Planning;
+using Platform.Agents.Runs;
 using Platform.Agents.Storage;
 using Platform.Agents.Tools;
+using Platform.Agents.Tools.Runners;
+using Platform.Messaging;
+using Platform.Messaging.Sagas;
 using Platform.ServiceDefaults;
 using Platform.Storage;
 
@@ -16,7 +23,32 @@ public static class AgentsModule
     public static IHostApplicationBuilder AddAgents(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, AgentsMigrations.All);
+        builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName));
+        builder.Services.AddOptions<ToolOptions>().Bind(builder.Configuration.GetSection(ToolOptions.SectionName));
+        builder.Services.AddOptions<PlannerOptions>().Bind(builder.Configuration.GetSection(PlannerOptions.SectionName));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ToolStore>();
+        builder.Services.AddSingleton<RunStore>();
+        builder.Services.AddSingleton<StepExecutionStore>();
+        builder.Services.AddSingleton<RunRequestReader>();
+
+        // Tool runners: built-ins over the bus (request clients are scoped to the consuming message), HTTP tools over HTTP.
+        builder.Services.AddScoped<IToolRunner, RetrievalSearchRunner>();
+        builder.Services.AddScoped<IToolRunner, InferenceGenerateRunner>();
+        builder.Services.AddScoped<IToolRunner, InferenceClassifyRunner>();
+        builder.Services.AddScoped<IToolRunner, HttpToolRunner>();
+        builder.Services.AddHttpClient(HttpToolRunner.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(HttpToolRunner.CreateHandler);
+
+        builder.Services.AddBusScheduler(Name);
+        // Run events and every command the saga sends are written with the state change that causes them.
+        builder.Services.AddBusOutbox(Name);
+        builder.Services.AddBusRegistrations(bus =>
+        {
+            bus.AddSagaStateMachine<AgentRunStateMachine, AgentRunSaga>().DatabaseRepository(Name);
+            bus.AddConsumer<ExecuteAgentStepConsumer>();
+            bus.AddConsumer<PlanRunStepConsumer>();
+        });
         return builder;
     }
 
@@ -24,6 +56,7 @@ public static class AgentsModule
     {
         var api = endpoints.MapGroup("").WithGroupName(Name);
         api.MapToolsApi();
+        api.MapRunsApi();
         return api;
     }
 }

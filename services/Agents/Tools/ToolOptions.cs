@@ -1,0 +1,13 @@
+namespace Platform.Agents.Tools;
+
+/// <summary>How Agents runs tools (section <c>Agents:Tools</c>).</summary>
+public sealed class ToolOptions
+{
+    public const string SectionName = "Agents:Tools";
+
+    /// <summary>Model (an Inference route's model or cascade) for <c>inference.generate</c> calls that name none; unset: such calls fail permanently.</summary>
+    public string? DefaultChatModel { get; set; }
+
+    /// <summary>Largest HTTP tool response body kept as a step's output; a larger one fails the step permanently.</summary>
+    public int MaxResponseBytes { get; set; } = 1024 * 1024;
+}
