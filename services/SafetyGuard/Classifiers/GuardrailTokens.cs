@@ -35,26 +35,26 @@ public sealed class GuardrailTokens
     public static GuardrailTokens Tokenize(ReadOnlySpan<char> text)
     {
         // Each input char yields at most one term char (U+0130's dot only ends a term), so the
-        // lowered buffer never outgrows the input.
+        // lowered buffer never outgrows the input; a term takes at least two input chars.
         var chars = new char[text.Length];
-        var terms = new List<(int, int)>(text.Length / 5 + 1);
+        var spans = new (int Start, int Length)[MaxTerms(text.Length)];
+        var count = Tokenize(text, chars, spans);
+        return new GuardrailTokens(chars, [.. spans.AsSpan(0, count)]);
+    }
+
+    /// <summary>The most terms a text of <paramref name="length"/> chars can hold (a term takes two chars).</summary>
+    public static int MaxTerms(int length) => length / 2 + 1;
+
+    /// <summary>
+    /// Tokenises into caller-provided buffers (pooled on the hot path): lowered term characters into
+    /// <paramref name="chars"/> (at least the text's length) and each term's (start, length) in it into
+    /// <paramref name="terms"/> (at least <see cref="MaxTerms"/>). Returns the number of terms.
+    /// </summary>
+    public static int Tokenize(ReadOnlySpan<char> text, Span<char> chars, Span<(int Start, int Length)> terms)
+    {
+        var count = 0;
         var length = 0;
         var termStart = 0;
-
-        void EndTerm()
-        {
-            if (length - termStart >= 2)
-            {
-                terms.Add((termStart, length - termStart));
-            }
-            else
-            {
-                length = termStart;
-            }
-
-            termStart = length;
-        }
-
         foreach (var c in text)
         {
             if (char.IsAsciiLetterOrDigit(c) || c == '_')
@@ -65,7 +65,7 @@ public sealed class GuardrailTokens
             {
                 // "İ".toLowerCase() is "i\u0307": the i joins the term, the combining dot ends it.
                 chars[length++] = 'i';
-                EndTerm();
+                EndTerm(terms, ref count, ref length, ref termStart);
             }
             else if (c == '\u212A')
             {
@@ -73,12 +73,26 @@ public sealed class GuardrailTokens
             }
             else
             {
-                EndTerm();
+                EndTerm(terms, ref count, ref length, ref termStart);
             }
         }
 
-        EndTerm();
-        return new GuardrailTokens(chars, terms);
+        EndTerm(terms, ref count, ref length, ref termStart);
+        return count;
+    }
+
+    private static void EndTerm(Span<(int Start, int Length)> terms, ref int count, ref int length, ref int termStart)
+    {
+        if (length - termStart >= 2)
+        {
+            terms[count++] = (termStart, length - termStart);
+        }
+        else
+        {
+            length = termStart;
+        }
+
+        termStart = length;
     }
 
     public IEnumerable<string> Terms()

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Platform.SafetyGuard.Classifiers;
@@ -10,6 +11,7 @@ namespace Platform.SafetyGuard.Classifiers;
 /// </summary>
 public sealed class TfidfLogisticModel
 {
+    private readonly Dictionary<string, int> _vocabulary;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly double[] _idf;
     private readonly double[] _coefficients;
@@ -21,6 +23,7 @@ public sealed class TfidfLogisticModel
         double intercept, int minN, int maxN, double threshold)
     {
         Name = name;
+        _vocabulary = vocabulary;
         _lookup = vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
         _idf = idf;
         _coefficients = coefficients;
@@ -31,6 +34,13 @@ public sealed class TfidfLogisticModel
     }
 
     public string Name { get; }
+
+    /// <summary>Term (a 1-gram, or a 2-gram as "first second") to feature index.</summary>
+    public IReadOnlyDictionary<string, int> Vocabulary => _vocabulary;
+
+    public int MinN => _minN;
+
+    public int MaxN => _maxN;
 
     /// <summary>The package's own decision threshold (a prompt is flagged when its score is at least this).</summary>
     public double Threshold { get; }
@@ -112,34 +122,50 @@ public sealed class TfidfLogisticModel
             }
         }
 
+        return ScoreFeatures(CollectionsMarshal.AsSpan(features));
+    }
+
+    /// <summary>
+    /// The probability from the text's feature indices (one per occurrence of a vocabulary term, any
+    /// order; sorted in place). Sums run over distinct features in ascending index order, as the package's.
+    /// </summary>
+    public double ScoreFeatures(Span<int> features)
+    {
         features.Sort();
         var sumOfSquares = 0.0;
-        ForEachWeight(features, (_, weight) => sumOfSquares += weight * weight);
+        var i = 0;
+        while (i < features.Length)
+        {
+            var weight = CountAt(features, ref i, out var index) * _idf[index];
+            sumOfSquares += weight * weight;
+        }
+
         var norm = Math.Sqrt(sumOfSquares);
         var z = _intercept;
         if (norm > 0)
         {
-            ForEachWeight(features, (index, weight) => z += _coefficients[index] * (weight / norm));
+            i = 0;
+            while (i < features.Length)
+            {
+                var weight = CountAt(features, ref i, out var index) * _idf[index];
+                z += _coefficients[index] * (weight / norm);
+            }
         }
 
         return 1 / (1 + Math.Exp(-z));
     }
 
-    // Raw count times idf, per distinct feature, in ascending index order.
-    private void ForEachWeight(List<int> sortedFeatures, Action<int, double> visit)
+    // How many times the feature at i repeats (raw term count); moves i past them.
+    private static int CountAt(Span<int> sortedFeatures, ref int i, out int index)
     {
-        var i = 0;
-        while (i < sortedFeatures.Count)
+        index = sortedFeatures[i];
+        var count = 0;
+        while (i < sortedFeatures.Length && sortedFeatures[i] == index)
         {
-            var index = sortedFeatures[i];
-            var count = 0;
-            while (i < sortedFeatures.Count && sortedFeatures[i] == index)
-            {
-                count++;
-                i++;
-            }
-
-            visit(index, count * _idf[index]);
+            count++;
+            i++;
         }
+
+        return count;
     }
 }

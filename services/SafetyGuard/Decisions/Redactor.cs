@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using Platform.SafetyGuard.Detectors;
 
 namespace Platform.SafetyGuard.Decisions;
@@ -17,8 +17,9 @@ public static class Redactor
             return original;
         }
 
-        var result = new StringBuilder(original.Length);
-        var position = 0;
+        // One pooled buffer sized for the worst case (every placeholder, nothing removed), then one string.
+        var merged = new List<(int Start, int End, string Placeholder)>(ordered.Count);
+        var capacity = original.Length;
         var i = 0;
         while (i < ordered.Count)
         {
@@ -31,12 +32,32 @@ public static class Redactor
                 i++;
             }
 
-            result.Append(original, position, first.Start - position);
-            result.Append(placeholderFor(first.Type));
-            position = end;
+            var placeholder = placeholderFor(first.Type);
+            capacity += placeholder.Length;
+            merged.Add((first.Start, end, placeholder));
         }
 
-        result.Append(original, position, original.Length - position);
-        return result.ToString();
+        var buffer = ArrayPool<char>.Shared.Rent(capacity);
+        try
+        {
+            var length = 0;
+            var position = 0;
+            foreach (var (start, end, placeholder) in merged)
+            {
+                original.AsSpan(position, start - position).CopyTo(buffer.AsSpan(length));
+                length += start - position;
+                placeholder.CopyTo(buffer.AsSpan(length));
+                length += placeholder.Length;
+                position = end;
+            }
+
+            original.AsSpan(position).CopyTo(buffer.AsSpan(length));
+            length += original.Length - position;
+            return new string(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 }

@@ -19,7 +19,7 @@ public static partial class EncodedContent
     public static List<(TextSpan Blob, string Decoded)> Decode(string text)
     {
         var found = new List<(TextSpan, string)>();
-        if (text.Length < 16)
+        if (text.Length < 16 || !HasLongRun(text))
         {
             return found;
         }
@@ -41,6 +41,33 @@ public static partial class EncodedContent
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Whether some run of base64 (standard or URL-safe) characters is 16 or longer. Both blob patterns
+    /// need one (hex digits and the "0x" prefix are base64 characters), and ordinary prose has none, so
+    /// the regular expressions only run on text that can hold a blob. A plain loop: prose alternates
+    /// short runs and separators too often for vectorised searches to pay off.
+    /// </summary>
+    private static bool HasLongRun(ReadOnlySpan<char> text)
+    {
+        var run = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '_' or '-')
+            {
+                if (++run >= 16)
+                {
+                    return true;
+                }
+            }
+            else
+            {
+                run = 0;
+            }
+        }
+
+        return false;
     }
 
     private static bool TryDecodeBase64(string blob, out string decoded)

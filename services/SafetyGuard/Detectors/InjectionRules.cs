@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Platform.SafetyGuard.Text;
 
@@ -63,17 +64,61 @@ public static partial class InjectionRules
             return 0;
         }
 
+        var span = text.AsSpan();
         var mask = 0;
-        if (OverridePattern().IsMatch(text)) mask |= 1 << 0;
-        if (IgnoreAbovePattern().IsMatch(text)) mask |= 1 << 1;
-        if (RolePattern().IsMatch(text)) mask |= 1 << 2;
-        if (DelimiterPattern().IsMatch(text)) mask |= 1 << 3;
-        if (ExfiltrationPattern().IsMatch(text)) mask |= 1 << 4;
-        if (CancelledPattern().IsMatch(text)) mask |= 1 << 5;
-        if (AddressedPattern().IsMatch(text)) mask |= 1 << 6;
-        if (DataToUrlPattern().IsMatch(text)) mask |= 1 << 7;
-        if (CanaryPattern().IsMatch(text)) mask |= 1 << 8;
+        for (var i = 0; i < Rules.Length; i++)
+        {
+            // The anchor scan is vectorised and most text holds no anchor of most rules, so the regular
+            // expression (the explanation of the rule) only runs where it can match.
+            if (span.ContainsAny(Rules[i].Anchors) && Rules[i].Pattern.IsMatch(span))
+            {
+                mask |= 1 << i;
+            }
+        }
+
         return mask;
+    }
+
+    /// <summary>
+    /// A rule's expression and its anchors: words of which every match of the expression contains at
+    /// least one (case-insensitively), so text without any anchor cannot match. The tests check each
+    /// rule's examples against its anchors.
+    /// </summary>
+    private sealed record Rule(Regex Pattern, SearchValues<string> Anchors);
+
+    private static SearchValues<string> Anchors(params string[] words) => SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
+
+    // In Ids order.
+    private static readonly Rule[] Rules =
+    [
+        new(OverridePattern(), Anchors("ignore", "disregard", "forget", "override", "bypass", "discard", "follow", "attention")),
+        new(IgnoreAbovePattern(), Anchors("ignore", "disregard", "forget")),
+        new(RolePattern(), Anchors("system", "developer", "instructions", "override")),
+        new(DelimiterPattern(), Anchors("im_start", "im_end", "system", "endoftext", "instruction", "inst]", "input")),
+        new(ExfiltrationPattern(), Anchors("prompt", "instructions", "configuration", "password", "secret")),
+        new(CancelledPattern(), Anchors("instructions", "rules", "prompt", "directions", "guidelines", "task", "instruction", "goal", "objective", "purpose", "job", "follows")),
+        new(AddressedPattern(), Anchors("reading", "processing", "summarising", "summarizing", "seeing", "parsing", "note", "message", "instruction", "<!--")),
+        new(DataToUrlPattern(), Anchors("http", "url", "endpoint", "webhook", "server", "![")),
+        new(CanaryPattern(), Anchors("pwned")),
+    ];
+
+    /// <summary>Whether <paramref name="text"/> holds an anchor of rule <paramref name="id"/> (for tests of the anchors).</summary>
+    public static bool HasAnchor(string id, string text) => text.AsSpan().ContainsAny(Rules[IndexOf(id)].Anchors);
+
+    /// <summary>Whether rule <paramref name="id"/>'s expression matches, anchors or not (for tests of the anchors).</summary>
+    public static bool PatternMatches(string id, string text) => Rules[IndexOf(id)].Pattern.IsMatch(text);
+
+    private static int IndexOf(string id)
+    {
+        for (var i = 0; i < Ids.Count; i++)
+        {
+            if (Ids[i] == id)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"unknown injection rule '{id}'", nameof(id));
     }
 
     private static IReadOnlyList<string> ToIds(int mask)

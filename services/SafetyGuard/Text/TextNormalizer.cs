@@ -28,6 +28,13 @@ public static class TextNormalizer
             return NormalizedText.Identity(original);
         }
 
+        if (IsAlreadyNormal(span) && IsUnicodeNormalizationAvailable && original.IsNormalized(NormalizationForm.FormKC))
+        {
+            // Most non-ASCII text (accented words, other scripts) is NFKC already and hides nothing: the
+            // loop below would rebuild the same string with an identity map, at 20 bytes per char.
+            return NormalizedText.Identity(original);
+        }
+
         var text = new StringBuilder(original.Length);
         var starts = new List<int>(original.Length);
         var ends = new List<int>(original.Length);
@@ -80,6 +87,35 @@ public static class TextNormalizer
         }
 
         return NormalizedText.Mapped(original, text.ToString(), [.. starts], [.. ends]);
+    }
+
+    /// <summary>
+    /// True when no character would be removed or folded: no invisible character, homoglyph, fullwidth
+    /// form or lone surrogate. Whether NFKC changes anything is asked separately (of the whole text: when it
+    /// is NFKC, so is every base character with its marks, which is the unit the loop normalises).
+    /// </summary>
+    private static bool IsAlreadyNormal(ReadOnlySpan<char> text)
+    {
+        var i = text.IndexOfAnyExceptInRange((char)0, (char)0x7F);
+        while (i >= 0 && i < text.Length)
+        {
+            var c = text[i];
+            if (c < 0x80)
+            {
+                i++;
+                continue;
+            }
+
+            if (Rune.DecodeFromUtf16(text[i..], out var rune, out var consumed) != System.Buffers.OperationStatus.Done
+                || IsInvisible(rune) || IsFullwidth(c) || Homoglyphs.TryFold(c, out _))
+            {
+                return false;
+            }
+
+            i += consumed;
+        }
+
+        return true;
     }
 
     /// <summary>Characters that render as nothing (or only steer direction) and so can split a token unseen.</summary>
