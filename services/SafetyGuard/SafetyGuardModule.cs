@@ -29,13 +29,21 @@ public static class SafetyGuardModule
             throw new InvalidOperationException($"{SafetyGuardOptions.SectionName}:MaxTextChars must be at least 1.");
         }
 
+        if (options.Audit.MaxBatchSize < 1 || options.Audit.QueueCapacity < 1)
+        {
+            throw new InvalidOperationException($"{SafetyGuardOptions.SectionName}:Audit:MaxBatchSize and :QueueCapacity must be at least 1.");
+        }
+
         builder.AddServiceDatabase(Name, SafetyGuardMigrations.All);
+        builder.Services.AddBusOutbox(Name);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(DetectorSet.Default);
         // Loaded at start-up (not on the first check): a missing model file stops the service with its path.
         builder.Services.AddSingleton(_ => PromptClassifiers.Load(options.ModelDirectory));
         builder.Services.AddSingleton<PromptGuard>();
         builder.Services.AddSingleton<DecisionLog>();
+        builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         builder.Services.AddSingleton<DecisionRecorder>();
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PromptChecks>();

@@ -1,3 +1,5 @@
+using Platform.SafetyGuard.Audit;
+
 namespace Platform.SafetyGuard;
 
 /// <summary>Bound from the <c>SafetyGuard</c> section (environment: <c>SafetyGuard__MaxTextChars</c>).</summary>
@@ -10,4 +12,7 @@ public sealed class SafetyGuardOptions
 
     /// <summary>Where the llm_guardrail model JSON files are; the build output's <c>models/llm_guardrail</c> when unset.</summary>
     public string? ModelDirectory { get; set; }
+
+    /// <summary>Group commit of the audit log (<c>SafetyGuard:Audit:MaxBatchSize</c>, <c>...:QueueCapacity</c>).</summary>
+    public AuditOptions Audit { get; set; } = new();
 }

@@ -20,4 +20,10 @@ public static class SafetyGuardTelemetry
 
     public static readonly Histogram<double> CheckDuration = Meter.CreateHistogram<double>(
         "platform.safetyguard.check.duration", unit: "ms", description: "Time to normalise, detect and decide one check (without the audit write).");
+
+    public static readonly Histogram<int> AuditBatchSize = Meter.CreateHistogram<int>(
+        "platform.safetyguard.audit.batch.size", unit: "{record}", description: "Decision records written per audit transaction.");
+
+    public static readonly Histogram<double> AuditBatchDuration = Meter.CreateHistogram<double>(
+        "platform.safetyguard.audit.batch.duration", unit: "ms", description: "Time to write and commit one audit transaction (records and GuardDenied events).");
 }

@@ -1,38 +1,76 @@
+using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
+using Platform.Contracts.SafetyGuard;
+using Platform.Messaging.Outbox;
 using Platform.SafetyGuard.Classifiers;
 using Platform.SafetyGuard.Decisions;
 using Platform.Storage;
 
 namespace Platform.SafetyGuard.Audit;
 
-/// <summary>The audit log of decisions (SQLite or PostgreSQL, same SQL), read per account.</summary>
-public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Database database)
+/// <summary>
+/// The audit log of decisions (SQLite or PostgreSQL, same SQL), read per account. Written in batches by
+/// <see cref="AuditWriter"/>: every deny also puts a <see cref="GuardDenied"/> in SafetyGuard's transactional
+/// outbox in the same transaction, so the event exists exactly when its record does.
+/// </summary>
+public sealed class DecisionLog([FromKeyedServices(SafetyGuardModule.Name)] Database database, TransactionalOutbox outbox)
 {
-    public async Task WriteAsync(Guid accountId, DecisionRecord record, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="entries"/> and their GuardDenied events in one transaction.</summary>
+    public async Task WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO decisions (id, account_id, created_at, kind, decision, rule_ids, finding_counts, latency_us, text_length, text_sha256, tool, scores)
-            VALUES (@Id, @AccountId, @CreatedAt, @Kind, @Decision, @RuleIds, @FindingCounts, @LatencyUs, @TextLength, @TextSha256, @Tool, @Scores)
-            """,
-            new
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (accountId, record, parent) in entries)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO decisions (id, account_id, created_at, kind, decision, rule_ids, finding_counts, latency_us, text_length, text_sha256, tool, scores)
+                VALUES (@Id, @AccountId, @CreatedAt, @Kind, @Decision, @RuleIds, @FindingCounts, @LatencyUs, @TextLength, @TextSha256, @Tool, @Scores)
+                """,
+                new
+                {
+                    record.Id,
+                    AccountId = accountId.ToString(),
+                    CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds(),
+                    record.Kind,
+                    Decision = record.Decision.ToName(),
+                    RuleIds = string.Join(',', record.RuleIds),
+                    FindingCounts = JsonSerializer.Serialize(record.Findings.ToDictionary(f => f.Type, f => f.Count)),
+                    LatencyUs = (long)Math.Round(record.LatencyMs * 1000),
+                    record.TextLength,
+                    record.TextSha256,
+                    record.Tool,
+                    Scores = record.Scores is { Count: > 0 } scores ? JsonSerializer.Serialize(scores.ToDictionary(s => s.Name, s => s.Score)) : null,
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (record.Decision == DecisionOutcome.Deny)
             {
-                record.Id,
-                AccountId = accountId.ToString(),
-                CreatedAt = record.CreatedAt.ToUnixTimeMilliseconds(),
-                record.Kind,
-                Decision = record.Decision.ToName(),
-                RuleIds = string.Join(',', record.RuleIds),
-                FindingCounts = JsonSerializer.Serialize(record.Findings.ToDictionary(f => f.Type, f => f.Count)),
-                LatencyUs = (long)Math.Round(record.LatencyMs * 1000),
-                record.TextLength,
-                record.TextSha256,
-                record.Tool,
-                Scores = record.Scores is { Count: > 0 } scores ? JsonSerializer.Serialize(scores.ToDictionary(s => s.Name, s => s.Score)) : null,
-            },
-            cancellationToken: cancellationToken));
+                await PublishDeniedAsync(accountId, record, parent, connection, transaction, cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task PublishDeniedAsync(
+        Guid accountId, DecisionRecord record, Activity? parent, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        // The outbox keeps the current trace with the message: make it the check's, not the writer loop's.
+        var previous = Activity.Current;
+        Activity.Current = parent;
+        try
+        {
+            await outbox.PublishAsync(
+                new GuardDenied(Guid.Parse(record.Id), accountId, record.Kind, record.RuleIds, record.CreatedAt),
+                connection, transaction, cancellationToken);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
     }
 
     public async Task<IReadOnlyList<DecisionRecord>> ListAsync(Guid accountId, DecisionQuery query, CancellationToken cancellationToken)

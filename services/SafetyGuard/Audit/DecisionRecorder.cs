@@ -7,9 +7,10 @@ namespace Platform.SafetyGuard.Audit;
 
 /// <summary>
 /// Records a decision in the audit log before it is answered (so no decision goes unrecorded),
-/// with its metrics and log line. HTTP endpoints and bus consumers both decide through here.
+/// with its metrics and log line. HTTP endpoints and bus consumers both decide through here; the
+/// write joins the <see cref="AuditWriter"/>'s next group commit.
 /// </summary>
-public sealed class DecisionRecorder(DecisionLog log, TimeProvider clock, ILogger<DecisionRecorder> logger)
+public sealed class DecisionRecorder(AuditWriter writer, TimeProvider clock, ILogger<DecisionRecorder> logger)
 {
     public async Task<DecisionRecord> RecordAsync(
         Guid accountId, string kind, DecisionOutcome outcome, IReadOnlyList<string> ruleIds, IReadOnlyDictionary<string, int> findingCounts,
@@ -29,7 +30,7 @@ public sealed class DecisionRecorder(DecisionLog log, TimeProvider clock, ILogge
             now,
             tool,
             scores);
-        await log.WriteAsync(accountId, record, cancellationToken);
+        await writer.WriteAsync(accountId, record, cancellationToken);
 
         var name = outcome.ToName();
         SafetyGuardTelemetry.Decisions.Add(1,

@@ -1,3 +1,4 @@
+using Platform.Messaging.Outbox;
 using Platform.Storage;
 
 namespace Platform.SafetyGuard.Storage;
@@ -41,5 +42,7 @@ public static class SafetyGuardMigrations
                 updated_at  BIGINT NOT NULL
             );
             """),
+        // GuardDenied events, written in the audit record's transaction and relayed after commit.
+        OutboxTable.Migration(4),
     ];
 }
