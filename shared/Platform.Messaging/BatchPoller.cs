@@ -25,6 +25,11 @@ public abstract class BatchPoller(IServiceProvider services, string databaseName
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var database = Services.GetRequiredKeyedService<Database>(databaseName);
+        if (!await WaitForHostStartedAsync(stoppingToken))
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
@@ -52,6 +57,32 @@ public abstract class BatchPoller(IServiceProvider services, string databaseName
                     return;
                 }
             }
+        }
+    }
+
+    // Hosted services start in registration order and a poller may be registered before the bus. Rows
+    // left by an earlier run must not be sent before the bus and its receive endpoints are up: on the
+    // in-memory transport a message published before its queue is bound is dropped (lost, not
+    // delayed). The bus hosted service waits until the bus has started, so "application started"
+    // means the bus is ready.
+    private async Task<bool> WaitForHostStartedAsync(CancellationToken stoppingToken)
+    {
+        var lifetime = Services.GetService<IHostApplicationLifetime>();
+        if (lifetime is null || lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        try
+        {
+            await started.Task.WaitAsync(stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 }
