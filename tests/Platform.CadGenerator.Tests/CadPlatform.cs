@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Platform.Contracts.CadGenerator;
+using Platform.ServiceDefaults;
 using Platform.Testing;
 using static Platform.Testing.PlatformApi;
 
@@ -37,6 +38,9 @@ public sealed class CadPlatform : IAsyncLifetime
     public DesignerLlm Llm { get; private set; } = null!;
 
     public string DataDirectory => _data.FullName;
+
+    /// <summary>CadGenerator's PostgreSQL database (its jobs, saga rows and outbox).</summary>
+    public string CadConnectionString => _databases.ConnectionStringFor(PlatformServices.CadGenerator);
 
     /// <summary>Job events received from the bus, by job id, in arrival order.</summary>
     public ConcurrentDictionary<Guid, ConcurrentQueue<object>> JobEvents { get; } = new();

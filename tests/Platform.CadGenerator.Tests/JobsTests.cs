@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Npgsql;
 using Platform.CadGenerator.Geometry;
 using Platform.Contracts.CadGenerator;
+using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults.Errors;
 using static Platform.Testing.PlatformApi;
 
@@ -86,8 +88,7 @@ public sealed class JobsTests(CadPlatform platform)
         }
 
         // Killed once every job holds its reservation (the work order is in the outbox or being produced):
-        // nothing committed may be lost. A kill between a saga's commit and its Billing command is still
-        // left to the job's deadline (those commands need response headers the outbox does not carry).
+        // nothing committed may be lost.
         foreach (var id in ids)
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -107,6 +108,64 @@ public sealed class JobsTests(CadPlatform platform)
             var events = await platform.EventsOfAsync(Guid.Parse(id), TimeSpan.FromSeconds(15));
             Assert.NotEmpty(events);
             Assert.All(events, e => Assert.Equal(done.GetProperty("chargedMicroCredits").GetInt64(), Assert.IsType<CadJobCompleted>(e).Charged));
+        }
+    }
+
+    [Fact]
+    public async Task A_request_committed_with_the_saga_but_not_sent_before_a_kill_is_sent_after_the_restart()
+    {
+        var (accountId, key) = await platform.CreateAccountAsync(10_000_000);
+        // Hold CadGenerator's relay off (its PostgreSQL advisory lock): what the service commits stays in its
+        // outbox. Unpooled, so that closing the connection ends the session and with it the lock.
+        await using var relayLock = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(platform.CadConnectionString) { Pooling = false }.ConnectionString);
+        await relayLock.OpenAsync(Cancel);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", relayLock))
+        {
+            take.Parameters.AddWithValue("key", OutboxRelay.RelayLockKey);
+            await take.ExecuteScalarAsync(Cancel);
+        }
+
+        var id = (await SubmitAsync(key, new { template = "standoff" })).GetProperty("id").GetString()!;
+        var jobId = Guid.Parse(id);
+        // The submission is held too; deliver it as the relay would, so the saga starts and commits its
+        // state (Reserving) together with its ReserveCredits request, which cannot leave.
+        await platform.PublishAsync(new CadJobSubmitted(jobId, Guid.Parse(accountId), null, DateTimeOffset.UtcNow));
+        var held = await WaitForOutboxAsync(relayLock, nameof(Contracts.Billing.ReserveCredits));
+        Assert.Equal(1, held);
+        Assert.Equal(10_000_000, await platform.AvailableAsync(accountId));
+
+        // The kill lands after the saga's commit and before its request was sent: the old window.
+        platform.Cad.Kill();
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", relayLock))
+        {
+            release.Parameters.AddWithValue("key", OutboxRelay.RelayLockKey);
+            Assert.True((bool)(await release.ExecuteScalarAsync(Cancel))!);
+        }
+
+        await relayLock.CloseAsync();
+        await platform.RestartCadAsync();
+
+        var done = await WaitAsync(key, id);
+        Assert.Equal("done", done.GetProperty("state").GetString());
+        var charged = done.GetProperty("chargedMicroCredits").GetInt64();
+        Assert.True(charged > 0, "the render is priced, so the job should be charged");
+        Assert.Equal(10_000_000 - charged, await platform.AvailableAsync(accountId));
+        var completed = Assert.IsType<CadJobCompleted>(Assert.Single(await platform.EventsOfAsync(jobId, TimeSpan.FromSeconds(15))));
+        Assert.Equal(charged, completed.Charged);
+    }
+
+    // Rows of one message type in CadGenerator's outbox, once at least one is there (the saga commits shortly after the delivery).
+    private static async Task<long> WaitForOutboxAsync(NpgsqlConnection connection, string messageType)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(100, Cancel))
+        {
+            await using var count = new NpgsqlCommand($"SELECT COUNT(*) FROM {OutboxTable.Name} WHERE message_type LIKE @type", connection);
+            count.Parameters.AddWithValue("type", $"%.{messageType},%");
+            var rows = (long)(await count.ExecuteScalarAsync(Cancel))!;
+            if (rows > 0 || DateTime.UtcNow > deadline)
+            {
+                return rows;
+            }
         }
     }
 

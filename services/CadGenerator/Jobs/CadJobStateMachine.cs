@@ -96,11 +96,7 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                         .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                         .IfElse(c => c.Message.Prompt is not null && settings.GuardPrompts,
                             guard => guard
-                                .ThenAsync(c => c.Publish(new CheckPrompt(c.Saga.AccountId, c.Message.Prompt!), p =>
-                                {
-                                    p.RequestId = c.Saga.CorrelationId;
-                                    p.ResponseAddress = c.ReceiveContext.InputAddress;
-                                }))
+                                .ThenAsync(c => Request(c, new CheckPrompt(c.Saga.AccountId, c.Message.Prompt!), c.Saga.CorrelationId))
                                 .TransitionTo(Guarding),
                             reserve => reserve
                                 .ThenAsync(ReserveAsync)
@@ -193,11 +189,10 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                     c.Saga.RenderMilliseconds = c.Message.RenderMilliseconds;
                     c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
                 })
-                .ThenAsync(c => c.Publish(
+                .ThenAsync(c => Request(c,
                     new RecordUsage(TransferIds.Usage(c.Saga.CorrelationId), c.Saga.AccountId, "cad-render",
                         c.Saga.DesignInputTokens + c.Saga.DesignOutputTokens > 0 ? c.Saga.DesignModel : null, c.Saga.CorrelationId.ToString(),
-                        c.Saga.DesignInputTokens, c.Saga.DesignOutputTokens, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId),
-                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
+                        c.Saga.DesignInputTokens, c.Saga.DesignOutputTokens, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId)))
                 .TransitionTo(Metering),
             When(Produced, c => !c.Message.Succeeded)
                 .Then(c => Remember(c.Saga, c.Message.FailedStep ?? CadJobSteps.Render, c.Message.Reason ?? "The model could not be produced."))
@@ -215,17 +210,14 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
         // reservation expires in Billing by itself.
         During(Metering,
             When(Metered, c => Math.Min(c.Message.Charge, c.Saga.Reserved) <= 0)
-                .ThenAsync(c => c.Publish(
-                    new ReleaseCredits(TransferIds.Release(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!),
-                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
+                .ThenAsync(c => Request(c, new ReleaseCredits(TransferIds.Release(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!)))
                 .ThenAsync(c => CompleteAsync(c, 0))
                 .Unschedule(Deadline)
                 .Finalize(),
             When(Metered, c => Math.Min(c.Message.Charge, c.Saga.Reserved) > 0)
                 .Then(c => c.Saga.Charge = Math.Min(c.Message.Charge, c.Saga.Reserved))
-                .ThenAsync(c => c.Publish(
-                    new CaptureCredits(TransferIds.Capture(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!, c.Saga.Charge),
-                    p => p.ResponseAddress = c.ReceiveContext.InputAddress))
+                .ThenAsync(c => Request(c,
+                    new CaptureCredits(TransferIds.Capture(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!, c.Saga.Charge)))
                 .TransitionTo(Capturing),
             When(Rejected)
                 .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused to meter the render ({c.Message.Reason}): {c.Message.Detail}"))
@@ -330,12 +322,23 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
     /// <summary>
     /// The work order goes through the transactional outbox, in the saga's transaction: a crash right after
-    /// the commit cannot strand the job in Producing until its deadline. (Commands that need a request id or
-    /// response address, to Billing, SafetyGuard and Inference, still leave after the commit; the deadline
-    /// covers them.)
+    /// the commit cannot strand the job in Producing until its deadline.
     /// </summary>
     private static Task Produce<T>(BehaviorContext<CadJobSaga, T> c, ProduceCadModel command)
         where T : class => c.GetServiceOrCreateInstance<TransactionalOutbox>().PublishAsync(command, c.CancellationToken);
+
+    /// <summary>
+    /// A request to another service (Billing, SafetyGuard, Inference), written to the transactional outbox in
+    /// the saga's transaction and answered to this saga's queue: it leaves if and only if the state that waits
+    /// for its answer committed, so a crash between the two can neither strand the job nor send for a state
+    /// that rolled back. SafetyGuard's and Inference's answers carry no job id and find the job by
+    /// <paramref name="requestId"/>; Billing's find it by their transfer id.
+    /// </summary>
+    private static Task Request<T, TMessage>(BehaviorContext<CadJobSaga, T> c, TMessage message, Guid? requestId = null)
+        where T : class
+        where TMessage : class =>
+        c.GetServiceOrCreateInstance<TransactionalOutbox>().PublishAsync(message, c.CancellationToken,
+            new OutboxAddressing { RequestId = requestId, ResponseAddress = c.ReceiveContext.InputAddress });
 
     private static async Task CompleteAsync<T>(BehaviorContext<CadJobSaga, T> c, long charged)
         where T : class
@@ -359,14 +362,10 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
         c.Saga.DesignStartedAt = DateTimeOffset.UtcNow;
         await Store(c).SetStateAsync(c.Saga.CorrelationId, CadJobStates.Designing, c.CancellationToken);
         var library = c.GetServiceOrCreateInstance<TemplateLibrary>();
-        await c.Publish(
+        await Request(c,
             new Generate(c.Saga.AccountId, _design.Model, LlmDesignPrompt.Build(library, c.Saga.Prompt!), _design.MaxTokens, _design.Temperature,
                 c.Saga.CorrelationId.ToString()),
-            p =>
-            {
-                p.RequestId = c.Saga.CorrelationId;
-                p.ResponseAddress = c.ReceiveContext.InputAddress;
-            });
+            c.Saga.CorrelationId);
     }
 
     private static void Remember(CadJobSaga saga, string step, string reason)
@@ -387,17 +386,13 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
 
     private Task ReserveAsync<T>(BehaviorContext<CadJobSaga, T> c)
         where T : class =>
-        c.Publish(
-            new ReserveCredits(TransferIds.Reserve(c.Saga.CorrelationId), c.Saga.AccountId, _settings.ReserveMicroCredits, _settings.ReservationTimeoutSeconds),
-            p => p.ResponseAddress = c.ReceiveContext.InputAddress);
+        Request(c, new ReserveCredits(TransferIds.Reserve(c.Saga.CorrelationId), c.Saga.AccountId, _settings.ReserveMicroCredits, _settings.ReservationTimeoutSeconds));
 
     private static async Task ReleaseAsync<T>(BehaviorContext<CadJobSaga, T> c)
         where T : class
     {
         await Store(c).SetFailureAsync(c.Saga.CorrelationId, c.Saga.FailedStep!, c.Saga.FailureReason!, c.CancellationToken);
-        await c.Publish(
-            new ReleaseCredits(TransferIds.Release(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!),
-            p => p.ResponseAddress = c.ReceiveContext.InputAddress);
+        await Request(c, new ReleaseCredits(TransferIds.Release(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!));
     }
 
     private static async Task FailAsync<T>(BehaviorContext<CadJobSaga, T> c, string step, string reason)
