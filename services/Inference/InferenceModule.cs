@@ -29,6 +29,12 @@ public static class InferenceModule
         builder.Services.AddOptions<UsageOptions>().Bind(builder.Configuration.GetSection(UsageOptions.SectionName));
         builder.Services.AddSingleton<UsageOutbox>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UsageOutbox>());
+        builder.Services.AddBusRegistrations(bus => bus.AddConsumer<UsageReplyConsumer>().Endpoint(endpoint =>
+        {
+            endpoint.Name = UsageReplyConsumer.EndpointName;
+            // Only the answers sent here (the reports' response address), not every published Billing answer.
+            endpoint.ConfigureConsumeTopology = false;
+        }));
 
         // ONNX models (sessions per model on Inference:Device, dynamic batching, embeddings and
         // classification over HTTP and the bus): Models/, Batching/, Embeddings/, Classification/.

@@ -25,6 +25,9 @@ public sealed class UsageOutbox(
 {
     private const int Attempts = 3;
 
+    // Billing answers every report; a refusal must be heard (UsageReplyConsumer), not published to nobody.
+    private static readonly OutboxAddressing ReplyTo = new() { ResponseAddress = UsageReplyConsumer.Address };
+
     private readonly Channel<PendingUsage> _queue = Channel.CreateBounded<PendingUsage>(new BoundedChannelOptions(10_000)
     {
         SingleReader = true,
@@ -109,7 +112,7 @@ public sealed class UsageOutbox(
 
                     foreach (var message in messages)
                     {
-                        await outbox.PublishAsync(message, connection, transaction, cancellationToken);
+                        await outbox.PublishAsync(message, ReplyTo, connection, transaction, cancellationToken);
                     }
 
                     await transaction.CommitAsync(cancellationToken);

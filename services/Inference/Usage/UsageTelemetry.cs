@@ -15,4 +15,10 @@ public static class UsageTelemetry
 
     public static readonly Counter<long> Failed = Meter.CreateCounter<long>(
         "platform.inference.usage.failed", unit: "{report}", description: "Usage reports that could not be committed (their requests answered 503, or, without WaitForCommit, were lost).");
+
+    public static readonly Counter<long> Charged = Meter.CreateCounter<long>(
+        "platform.inference.usage.charged", unit: "{micro-credit}", description: "What Billing charged for the usage reports it recorded (its answers to the reports).");
+
+    public static readonly Counter<long> Refused = Meter.CreateCounter<long>(
+        "platform.inference.usage.refused", unit: "{report}", description: "Usage reports Billing refused (insufficient credits, no price, invalid): served but unbilled work, by reason.");
 }
