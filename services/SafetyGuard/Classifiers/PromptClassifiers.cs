@@ -57,8 +57,8 @@ public sealed class PromptClassifiers
         _needsBigrams = models.Any(m => m.MaxN >= 2);
     }
 
-    /// <summary>Where the build puts the package's model files (<c>models/llm_guardrail/</c> in the output).</summary>
-    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "models", "llm_guardrail");
+    /// <summary>Where the build puts the package's model files (<c>guardrails/llm_guardrail/</c> in the output).</summary>
+    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "guardrails", "llm_guardrail");
 
     public IReadOnlyList<TfidfLogisticModel> Models { get; }
 
