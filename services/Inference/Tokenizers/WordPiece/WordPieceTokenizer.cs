@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Platform.Inference.Tokenizers.WordPiece;
@@ -140,47 +141,13 @@ public sealed class WordPieceTokenizer
             return;
         }
 
-        var start = ids.Count;
-        Span<char> buffer = stackalloc char[ContinuationPrefix.Length + MaxCharsPerWord];
-        ContinuationPrefix.AsSpan().CopyTo(buffer);
-        var begin = 0;
-        while (begin < word.Length)
+        Span<int> boundaries = stackalloc int[word.Length + 1];
+        for (var i = 0; i < boundaries.Length; i++)
         {
-            var end = word.Length;
-            var found = -1;
-            while (begin < end)
-            {
-                var piece = word[begin..end];
-                scoped ReadOnlySpan<char> key;
-                if (begin > 0)
-                {
-                    piece.CopyTo(buffer[ContinuationPrefix.Length..]);
-                    key = buffer[..(ContinuationPrefix.Length + piece.Length)];
-                }
-                else
-                {
-                    key = piece;
-                }
-
-                if (_lookup.TryGetValue(key, out var id))
-                {
-                    found = id;
-                    break;
-                }
-
-                end--;
-            }
-
-            if (found < 0)
-            {
-                ids.RemoveRange(start, ids.Count - start);
-                ids.Add(UnknownId);
-                return;
-            }
-
-            ids.Add(found);
-            begin = end;
+            boundaries[i] = i;
         }
+
+        AppendLongestMatches(word, boundaries, ids);
     }
 
     /// <summary>The words BERT's basic tokenizer produces, before WordPiece.</summary>
@@ -254,14 +221,24 @@ public sealed class WordPieceTokenizer
         }
 
         boundaries.Add(word.Length);
-        var codePoints = boundaries.Count - 1;
-        if (codePoints > MaxCharsPerWord)
+        if (boundaries.Count - 1 > MaxCharsPerWord)
         {
             ids.Add(UnknownId);
             return;
         }
 
+        AppendLongestMatches(word, CollectionsMarshal.AsSpan(boundaries), ids);
+    }
+
+    /// <summary>
+    /// Greedy longest-match-first over the word's code point <paramref name="boundaries"/> (offsets into
+    /// <paramref name="word"/>, first 0, last its length): the longest vocabulary entry from the start,
+    /// then "##"-continuations; a word with any part not in the vocabulary becomes one [UNK].
+    /// </summary>
+    private void AppendLongestMatches(ReadOnlySpan<char> word, ReadOnlySpan<int> boundaries, List<int> ids)
+    {
         var start = ids.Count;
+        var codePoints = boundaries.Length - 1;
         Span<char> buffer = stackalloc char[ContinuationPrefix.Length + word.Length];
         ContinuationPrefix.AsSpan().CopyTo(buffer);
         var begin = 0;
@@ -271,7 +248,7 @@ public sealed class WordPieceTokenizer
             var found = -1;
             while (begin < end)
             {
-                var piece = word.AsSpan(boundaries[begin], boundaries[end] - boundaries[begin]);
+                var piece = word[boundaries[begin]..boundaries[end]];
                 scoped ReadOnlySpan<char> key;
                 if (begin > 0)
                 {
