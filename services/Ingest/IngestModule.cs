@@ -1,4 +1,12 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Contracts.Billing;
+using Platform.Contracts.Inference;
+using Platform.Contracts.Retrieval;
 using Platform.Ingest.Api;
+using Platform.Ingest.Ingestion;
+using Platform.Messaging;
+using Platform.Messaging.Sagas;
 using Platform.Ingest.Chunking;
 using Platform.Ingest.Documents;
 using Platform.Ingest.Storage;
@@ -24,9 +32,29 @@ public static class IngestModule
             .ValidateOnStart();
         builder.Services.AddOptions<ChunkingOptions>()
             .Bind(builder.Configuration.GetSection(ChunkingOptions.SectionName))
-            .Validate(o => o.Problem() is null, "Ingest:Chunking: MaxChunkChars must be 50..100000 and OverlapChars 0..MaxChunkChars/2 (exclusive).")
+            .Validate(o => o.Problem() is null, "Ingest:Chunking: MaxChunkChars must be 50..32768 and OverlapChars 0..MaxChunkChars/2 (exclusive).")
             .ValidateOnStart();
+        builder.Services.AddOptions<IngestionOptions>()
+            .Bind(builder.Configuration.GetSection(IngestionOptions.SectionName))
+            .Validate(o => o.Problem() is null, "Ingest:Ingestion: BatchSize 1..256, StepTimeoutSeconds 1..3600, ConcurrentBatches 1..256, OverloadRetries 0..20, EmbeddingModel not blank.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DocumentStore>();
+        builder.Services.AddBusOutbox(Name);
+
+        var ingestion = builder.Configuration.GetSection(IngestionOptions.SectionName).Get<IngestionOptions>() ?? new IngestionOptions();
+        var concurrency = Math.Clamp(ingestion.ConcurrentBatches, 1, 256);
+        builder.Services.AddBusScheduler(Name);
+        builder.Services.AddBusRegistrations(bus =>
+        {
+            bus.AddSagaStateMachine<IngestionStateMachine, IngestionSaga>().DatabaseRepository(Name);
+            bus.AddConsumer<EmbedChunkBatchConsumer>().Endpoint(e => e.ConcurrentMessageLimit = concurrency);
+            bus.AddConsumer<UpsertChunkBatchConsumer>().Endpoint(e => e.ConcurrentMessageLimit = concurrency);
+            bus.AddConsumer<MeterDocumentUsageConsumer>();
+            bus.AddRequestClient<Embed>();
+            bus.AddRequestClient<UpsertChunks>();
+            bus.AddRequestClient<RecordUsage>();
+        });
         return builder;
     }
 

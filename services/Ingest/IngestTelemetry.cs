@@ -20,4 +20,22 @@ public static class IngestTelemetry
 
     public static readonly Histogram<double> ChunkingDuration = Meter.CreateHistogram<double>(
         "platform.ingest.chunking.duration", unit: "ms", description: "Time to chunk one document.");
+
+    public static readonly Counter<long> DocumentsFinished = Meter.CreateCounter<long>(
+        "platform.ingest.documents.finished", unit: "{document}", description: "Documents whose ingestion ended, by state (indexed or failed).");
+
+    public static readonly Counter<long> DocumentsFailed = Meter.CreateCounter<long>(
+        "platform.ingest.documents.failed", unit: "{document}", description: "Failed ingestions, by the step that failed.");
+
+    public static readonly Histogram<double> TimeToFinished = Meter.CreateHistogram<double>(
+        "platform.ingest.document.duration", unit: "s", description: "Submission to the end of ingestion, by final state.");
+
+    public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(
+        "platform.ingest.batch.duration", unit: "ms", description: "Time a worker took for one batch, by step (embed or upsert).");
+
+    public static readonly Counter<long> EmbeddingTokens = Meter.CreateCounter<long>(
+        "platform.ingest.embedding.tokens", unit: "{token}", description: "Tokens of chunks embedded through Inference.");
+
+    public static readonly Counter<long> Charged = Meter.CreateCounter<long>(
+        "platform.ingest.charged", unit: "{micro-credit}", description: "Micro-credits Billing charged for ingestion.");
 }

@@ -7,7 +7,17 @@ namespace Platform.Billing.Prices;
 /// </summary>
 public sealed class PriceOptions
 {
-    public Dictionary<string, ModelPriceOptions> Models { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Prices per model. The two models shipped with the platform (the offline embedder and
+    /// classifier) are listed at price 0, like CAD render time, so a fresh install ingests and embeds
+    /// without setting prices first; a model listed nowhere (here or by PUT /v1/prices) is refused as
+    /// "unknown-price", so a typo in a model name is never silently free.
+    /// </summary>
+    public Dictionary<string, ModelPriceOptions> Models { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["platform-embed-256"] = new(),
+        ["platform-debian-section"] = new(),
+    };
 
     public long CadRenderPerSecond { get; set; }
 

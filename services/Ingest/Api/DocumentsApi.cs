@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Security.Claims;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Ingest;
 using Platform.Ingest.Chunking;
 using Platform.Ingest.Documents;
 using Platform.ServiceDefaults.Errors;
@@ -10,11 +12,19 @@ using Platform.ServiceDefaults.Security;
 
 namespace Platform.Ingest.Api;
 
-/// <summary>The caller's documents: submit (stored and chunked at once), status, chunks, list, delete.</summary>
-public static class DocumentsApi
+/// <summary>The caller's documents: submit (stored and chunked at once, then ingested by IngestionSaga), status, chunks, list, delete.</summary>
+public static partial class DocumentsApi
 {
     public sealed record SubmitDocumentRequest(
-        string? Text, string? Title, string? ContentType, IReadOnlyList<string?>? Tags, IReadOnlyDictionary<string, string?>? Metadata);
+        string? Text,
+        string? Title,
+        string? ContentType,
+        IReadOnlyList<string?>? Tags,
+        IReadOnlyDictionary<string, string?>? Metadata,
+        string? Collection);
+
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 128;
 
     public sealed record DocumentList(IReadOnlyList<Document> Items, string? Next);
 
@@ -42,6 +52,7 @@ public static class DocumentsApi
 
     private static async Task<Results<Created<Document>, Ok<Document>, ValidationProblem, ProblemHttpResult>> Submit(
         SubmitDocumentRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user,
         DocumentStore store,
         IOptions<IngestOptions> ingestOptions,
@@ -78,6 +89,14 @@ public static class DocumentsApi
             request.Title is null || (request.Title.Length <= MaxTitleLength && !string.IsNullOrWhiteSpace(request.Title)),
             "title",
             $"must be 1 to {MaxTitleLength} characters, not blank, when given");
+        validator.Require(
+            request.Collection is null || CollectionName().IsMatch(request.Collection),
+            "collection",
+            "must be 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit, when given");
+        validator.Require(
+            idempotencyKey is null || (idempotencyKey.Length is >= 1 and <= MaxIdempotencyKeyLength && idempotencyKey.All(c => c is > ' ' and <= '~')),
+            IdempotencyKeyHeader,
+            $"must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters when given");
         var tags = ValidateTags(validator, request.Tags);
         var metadata = ValidateMetadata(validator, request.Metadata);
         if (!validator.IsValid)
@@ -88,29 +107,51 @@ public static class DocumentsApi
         var account = user.GetAccountId();
         var text = request.Text!;
         var hash = ContentHash.Of(text);
-        if (await store.FindByHashAsync(account, hash, cancellationToken) is { } known)
+        // Replays are answered before any chunking work: by key first (a key names one submission), then by content.
+        var known = idempotencyKey is not null ? await store.FindByIdempotencyKeyAsync(account, idempotencyKey, cancellationToken) : null;
+        known ??= await store.FindByHashAsync(account, hash, cancellationToken);
+        if (known is not null)
         {
-            IngestTelemetry.DocumentsSubmitted.Add(1, new KeyValuePair<string, object?>("outcome", "duplicate"));
-            return TypedResults.Ok(known);
+            return Replayed(known, known.ContentHash == hash ? SubmitOutcome.Duplicate : SubmitOutcome.IdempotencyConflict);
         }
 
         var started = Stopwatch.GetTimestamp();
         var chunks = TextChunker.Split(text, ContentTypes.FormatOf(contentType), chunkingOptions.Value);
         IngestTelemetry.ChunkingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-        var (document, created) = await store.CreateAsync(
-            account, new NewDocument(text, request.Title?.Trim(), contentType, hash, tags, metadata), chunks, cancellationToken);
-        IngestTelemetry.DocumentsSubmitted.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "duplicate"));
-        if (!created)
+        var collection = request.Collection ?? IngestCollections.Default;
+        var (document, outcome) = await store.CreateAsync(
+            account, new NewDocument(text, request.Title?.Trim(), contentType, hash, tags, metadata, collection, idempotencyKey), chunks, cancellationToken);
+        if (outcome != SubmitOutcome.Created)
         {
-            return TypedResults.Ok(document);
+            return Replayed(document, outcome);
         }
+
+        IngestTelemetry.DocumentsSubmitted.Add(1, new KeyValuePair<string, object?>("outcome", "created"));
 
         IngestTelemetry.ChunksCreated.Add(chunks.Count);
         loggers.CreateLogger(typeof(DocumentsApi)).LogInformation(
             "Document {DocumentId} stored for account {AccountId}: {Chars} characters in {Chunks} chunks",
             document.Id, account, document.Chars, document.ChunksTotal);
         return TypedResults.Created($"/v1/documents/{document.Id}", document);
+    }
+
+    /// <summary>The stored document for a repeated submission, or 409 when its idempotency key was used for other content.</summary>
+    private static Results<Created<Document>, Ok<Document>, ValidationProblem, ProblemHttpResult> Replayed(Document document, SubmitOutcome outcome)
+    {
+        if (outcome == SubmitOutcome.IdempotencyConflict)
+        {
+            IngestTelemetry.DocumentsSubmitted.Add(1, new KeyValuePair<string, object?>("outcome", "conflict"));
+            return Problems.Status(
+                StatusCodes.Status409Conflict,
+                ProblemTypes.IdempotencyConflict,
+                "The idempotency key was used for another document.",
+                $"{IdempotencyKeyHeader} already names document {document.Id}, whose text differs from this one.",
+                new Dictionary<string, object?> { ["documentId"] = document.Id });
+        }
+
+        IngestTelemetry.DocumentsSubmitted.Add(1, new KeyValuePair<string, object?>("outcome", "duplicate"));
+        return TypedResults.Ok(document);
     }
 
     private static async Task<Results<Ok<DocumentList>, ValidationProblem>> List(
@@ -225,4 +266,7 @@ public static class DocumentsApi
 
         return metadata.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
     }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    private static partial Regex CollectionName();
 }

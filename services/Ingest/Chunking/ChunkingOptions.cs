@@ -17,9 +17,10 @@ public sealed class ChunkingOptions
     /// <summary>Why these options cannot chunk, or null when they can.</summary>
     public string? Problem()
     {
-        if (MaxChunkChars is < 50 or > 100_000)
+        // Retrieval stores at most 32,768 characters of text per point.
+        if (MaxChunkChars is < 50 or > 32_768)
         {
-            return "Ingest:Chunking:MaxChunkChars must be between 50 and 100000.";
+            return "Ingest:Chunking:MaxChunkChars must be between 50 and 32768.";
         }
 
         // The splitter cuts no earlier than half a chunk in; an overlap below that keeps every step moving forward.

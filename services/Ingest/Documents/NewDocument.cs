@@ -7,4 +7,6 @@ public sealed record NewDocument(
     string ContentType,
     string ContentHash,
     IReadOnlyList<string> Tags,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata,
+    string Collection,
+    string? IdempotencyKey);

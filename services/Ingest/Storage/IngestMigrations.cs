@@ -1,3 +1,7 @@
+using Platform.Ingest.Ingestion;
+using Platform.Messaging.Outbox;
+using Platform.Messaging.Sagas;
+using Platform.Messaging.Scheduling;
 using Platform.Storage;
 
 namespace Platform.Ingest.Storage;
@@ -41,5 +45,25 @@ public static class IngestMigrations
                 PRIMARY KEY (document_id, ordinal)
             );
             """),
+        // Ingestion: where chunks go, how far each step got, why it failed; the chunk's embedding is
+        // kept between the embed and upsert steps (and makes a re-upsert need no re-embedding).
+        // chunks_done now counts chunks upserted into Retrieval. NULL keys never collide (both engines).
+        new(2, "ingestion progress", Ingestion("BLOB"), Ingestion("BYTEA")),
+        SagaTable.Migration<IngestionSaga>(3),
+        ScheduledMessages.Migration(4),
+        OutboxTable.Migration(5),
     ];
+
+    private static string Ingestion(string bytesType) =>
+        $"""
+        ALTER TABLE documents ADD COLUMN collection TEXT NOT NULL DEFAULT 'documents';
+        ALTER TABLE documents ADD COLUMN idempotency_key TEXT NULL;
+        ALTER TABLE documents ADD COLUMN chunks_embedded INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE documents ADD COLUMN failed_step TEXT NULL;
+        ALTER TABLE documents ADD COLUMN embedding_tokens BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE documents ADD COLUMN charged BIGINT NULL;
+        ALTER TABLE documents ADD COLUMN finished_at BIGINT NULL;
+        ALTER TABLE chunks ADD COLUMN vector {bytesType} NULL;
+        CREATE UNIQUE INDEX ux_documents_idempotency_key ON documents (account_id, idempotency_key);
+        """;
 }
