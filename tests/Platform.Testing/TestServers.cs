@@ -140,8 +140,26 @@ public sealed class PostgresDatabases(string prefix) : IAsyncDisposable
 
         foreach (var name in names)
         {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await DropAsync(connection, name);
+        }
+    }
+
+    // FORCE terminates the database's sessions, but only those of roles the test's role may signal: an
+    // autovacuum worker busy on the database right then refuses (42501) and is gone a moment later.
+    private static async Task DropAsync(NpgsqlConnection connection, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                await Task.Delay(250);
+            }
         }
     }
 }

@@ -85,6 +85,13 @@ public static partial class DocumentsApi
 
         var validator = new Validator();
         validator.Require(!string.IsNullOrWhiteSpace(request.Text), "text", "is required and must not be blank");
+        if (request.Text is { } candidate && BinaryCharacter(candidate) is { } binary)
+        {
+            // NUL and other control characters mean bytes of a binary file were sent as text: chunks and
+            // search results made of them would be garbage, so the document is refused before any work.
+            validator.Add("text", $"must be text: control character U+{(int)candidate[binary]:X4} at index {binary} (binary content is not accepted)");
+        }
+
         validator.Require(
             request.Title is null || (request.Title.Length <= MaxTitleLength && !string.IsNullOrWhiteSpace(request.Title)),
             "title",
@@ -134,6 +141,20 @@ public static partial class DocumentsApi
             "Document {DocumentId} stored for account {AccountId}: {Chars} characters in {Chunks} chunks",
             document.Id, account, document.Chars, document.ChunksTotal);
         return TypedResults.Created($"/v1/documents/{document.Id}", document);
+    }
+
+    /// <summary>Index of the first C0 control character other than tab, line feed, form feed and carriage return (or DEL); null for text.</summary>
+    private static int? BinaryCharacter(string text)
+    {
+        var index = text.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        while (index >= 0 && text[index] is '\t' or '\n' or '\f' or '\r')
+        {
+            var next = text.AsSpan(index + 1).IndexOfAnyInRange('\0', '\u001f');
+            index = next < 0 ? -1 : index + 1 + next;
+        }
+
+        var delete = text.IndexOf('\u007f');
+        return index < 0 ? (delete < 0 ? null : delete) : (delete < 0 ? index : Math.Min(index, delete));
     }
 
     /// <summary>The stored document for a repeated submission, or 409 when its idempotency key was used for other content.</summary>
