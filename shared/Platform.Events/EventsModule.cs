@@ -18,8 +18,8 @@ namespace Platform.Events;
 /// <summary>
 /// Events for business systems, hosted by the service that owns accounts (Billing calls
 /// <see cref="AddEvents"/> and <see cref="MapEvents"/> from its module, so the standalone host has it too).
-/// Every catalogue record on the bus is taken by one receive endpoint, one message at a time (bus
-/// order), turned into a CloudEvent, logged in the host's database with its webhook deliveries, and
+/// Every catalogue record on the bus is taken from one queue in bus order (on RabbitMQ in batches by
+/// <see cref="RabbitMqEventSource"/>; in memory one message at a time), turned into a CloudEvent, logged in the host's database with its webhook deliveries, and
 /// published to its topic exchange (RabbitMQ transport only). The host adds
 /// <see cref="EventTables.Migration"/> to its migrations.
 /// </summary>
@@ -48,19 +48,29 @@ public static class EventsModule
             builder.Services.AddSingleton<ITopicPublisher, NoTopicPublisher>();
         }
 
-        // One endpoint for every catalogue record, one message at a time: the outbox relays in commit
-        // order, and a second concurrent delivery could overtake the first (events of one subject swap).
-        builder.Services.AddBusRegistrations(registrations =>
+        if (bus.Transport == BusTransport.RabbitMq)
         {
-            foreach (var definition in EventCatalogue.All)
+            // Its own consumer on RabbitMQ: batches in bus order, one commit per batch.
+            builder.Services.AddHostedService(services => new RabbitMqEventSource(
+                bus.RabbitMq, options, services.GetRequiredService<EventIngestor>(), services.GetRequiredService<ILogger<RabbitMqEventSource>>()));
+        }
+        else
+        {
+            // In memory (standalone): one endpoint for every catalogue record, one message at a time, since a
+            // second concurrent delivery could overtake the first (events of one subject would swap).
+            builder.Services.AddBusRegistrations(registrations =>
             {
-                definition.AddConsumer(registrations, endpoint =>
+                foreach (var definition in EventCatalogue.All)
                 {
-                    endpoint.Name = options.EndpointName;
-                    endpoint.ConcurrentMessageLimit = 1;
-                });
-            }
-        });
+                    definition.AddConsumer(registrations, endpoint =>
+                    {
+                        endpoint.Name = options.EndpointName;
+                        endpoint.ConcurrentMessageLimit = 1;
+                    });
+                }
+            });
+        }
+
         return builder;
     }
 

@@ -5,8 +5,11 @@ public sealed class EventsOptions
 {
     public const string SectionName = "Events";
 
-    /// <summary>The receive endpoint (queue) that takes every catalogue record, one at a time, in order.</summary>
+    /// <summary>The queue that takes every catalogue record off the bus, in order.</summary>
     public string EndpointName { get; set; } = "platform-events";
+
+    /// <summary>On RabbitMQ: most records taken from the queue, logged and acknowledged together (one transaction).</summary>
+    public int IngestBatchSize { get; set; } = 500;
 
     /// <summary>Publish each CloudEvent to its topic exchange (Dapr's pubsub.rabbitmq shape); only on the RabbitMQ transport.</summary>
     public bool PublishTopics { get; set; } = true;

@@ -6,6 +6,7 @@ using Platform.Benchmarks.Scenarios.Cad;
 using Platform.Benchmarks.Scenarios.Safety;
 using Platform.Benchmarks.Scenarios.Hnsw;
 using Platform.Benchmarks.Scenarios.Embeddings;
+using Platform.Benchmarks.Scenarios.Events;
 
 // Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- <scenario> [--out FILE.json] [--quick]
 // Exit codes: 0 done, 1 the scenario failed, 2 bad command line, 3 a dependency (RabbitMQ, ...) is missing, 130 cancelled.
@@ -16,7 +17,8 @@ var registry = new ScenarioRegistry()
     .Add(new SafetyScenario())
     .Add(new HnswScenario())
     .Add(new EmbeddingsScenario())
-    .Add(new CadScenario());
+    .Add(new CadScenario())
+    .Add(new EventsScenario());
 
 string? scenarioName = null;
 string? outPath = null;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Agents;
 using Platform.Contracts.CadGenerator;
 using Platform.Contracts.Ingest;
+using Platform.Contracts.SafetyGuard;
 using Platform.Events.Catalogue;
 using Platform.Messaging.Outbox;
 
@@ -25,6 +27,12 @@ public static class CatalogueRecords
             nameof(DocumentIngestionFailed) => new DocumentIngestionFailed(subjectId, accountId, IngestionSteps.Embed, $"inference unavailable ({n})", at),
             nameof(CadJobCompleted) => new CadJobCompleted(subjectId, accountId, "l-bracket", 1204 + n, 18.5, 512, 2_000_000, at),
             nameof(CadJobFailed) => new CadJobFailed(subjectId, accountId, "render", $"openscad exited with 1 ({n})", at),
+            nameof(RunStarted) => new RunStarted(subjectId, accountId, "explicit", 3, 500_000 + n, at),
+            nameof(RunStepCompleted) => new RunStepCompleted(subjectId, accountId, n - 1, $"step-{n}", "retrieval.search", RunStepOutcomes.Succeeded, null, null, 1_200, 1, 84, at),
+            nameof(RunApprovalRequested) => new RunApprovalRequested(subjectId, accountId, n, $"step-{n}", "http.post", ["policy.approval.http"], at.AddMinutes(15), at),
+            nameof(RunCompleted) => new RunCompleted(subjectId, accountId, 3, 3_600 + n, at),
+            nameof(RunFailed) => new RunFailed(subjectId, accountId, RunFailureReasons.StepFailed, $"tool timed out ({n})", 1, 1, 1_200, at),
+            nameof(GuardDenied) => new GuardDenied(subjectId, accountId, GuardDeniedKinds.Prompt, ["injection.block", "injection.ignore_previous"], at),
             _ => throw new InvalidOperationException(
                 $"No sample for {definition.RecordType.Name} ({definition.Type}): add one here so the topic test covers it."),
         };

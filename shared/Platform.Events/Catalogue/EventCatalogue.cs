@@ -1,6 +1,8 @@
+using Platform.Contracts.Agents;
 using Platform.Contracts.Billing.Events;
 using Platform.Contracts.CadGenerator;
 using Platform.Contracts.Ingest;
+using Platform.Contracts.SafetyGuard;
 
 namespace Platform.Events.Catalogue;
 
@@ -55,6 +57,36 @@ public static class EventCatalogue
             "A CAD job failed at a step, with the reason; any reservation was released.",
             "cad/jobs/{jobId}",
             e => $"cad/jobs/{e.JobId:D}", e => e.AccountId, e => e.FailedAt),
+        new EventDefinition<RunStarted>(
+            "agents", "platform.agents.run.started.v1", "Agent run started",
+            "SafetyGuard allowed the run's goal and its budget is reserved; its steps begin.",
+            "runs/{runId}",
+            e => $"runs/{e.RunId:D}", e => e.AccountId, e => e.StartedAt),
+        new EventDefinition<RunStepCompleted>(
+            "agents", "platform.agents.run.step.completed.v1", "Agent run step completed",
+            "A step of a run ended (succeeded, failed or denied), with its tool, cost, attempts and duration.",
+            "runs/{runId}",
+            e => $"runs/{e.RunId:D}", e => e.AccountId, e => e.CompletedAt),
+        new EventDefinition<RunApprovalRequested>(
+            "agents", "platform.agents.run.approval.requested.v1", "Agent run approval requested",
+            "A run waits for a person to approve a step's tool call (POST /v1/runs/{id}/approvals) before it expires.",
+            "runs/{runId}",
+            e => $"runs/{e.RunId:D}", e => e.AccountId, e => e.RequestedAt),
+        new EventDefinition<RunCompleted>(
+            "agents", "platform.agents.run.completed.v1", "Agent run completed",
+            "Every step of a run succeeded; what it spent was captured and the rest of its budget returned.",
+            "runs/{runId}",
+            e => $"runs/{e.RunId:D}", e => e.AccountId, e => e.CompletedAt),
+        new EventDefinition<RunFailed>(
+            "agents", "platform.agents.run.failed.v1", "Agent run failed",
+            "A run ended without completing (a stable reason: denied, out of budget, cancelled, ...); what it spent was captured, the rest released.",
+            "runs/{runId}",
+            e => $"runs/{e.RunId:D}", e => e.AccountId, e => e.FailedAt),
+        new EventDefinition<GuardDenied>(
+            "safetyguard", "platform.safetyguard.guard.denied.v1", "Guard denied",
+            "SafetyGuard denied a prompt or an agent's action, naming the rules; the checked text is never included.",
+            "guard/decisions/{decisionId}",
+            e => $"guard/decisions/{e.DecisionId:D}", e => e.AccountId, e => e.DeniedAt),
     ];
 
     private static readonly Dictionary<string, EventDefinition> ByType = All.ToDictionary(d => d.Type, StringComparer.Ordinal);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Platform.Events.Catalogue;
 using Platform.Events.CloudEvents;
@@ -9,33 +8,37 @@ using Platform.Events.Webhooks;
 namespace Platform.Events.Ingestion;
 
 /// <summary>
-/// Turns a catalogue record taken from the bus into its CloudEvent, logs it with its webhook deliveries
-/// (one transaction), publishes it to its topic, and wakes the webhook dispatcher. Called once per bus
-/// message, one at a time and in bus order; a repeat (same message id) is not logged twice but is
-/// published again, because the first attempt may have stopped between the log and the topic.
+/// Turns catalogue records taken from the bus into CloudEvents, logs them with their webhook deliveries
+/// (one transaction per batch), publishes them to their topics, and wakes the webhook dispatcher. Batches
+/// come in bus order and are handled one at a time, so the log, the topics and every endpoint's queue
+/// keep that order. A repeat (same message id) is not logged twice but is published again, because the
+/// first attempt may have stopped between the log and the topic.
 /// </summary>
 public sealed class EventIngestor(EventLogStore log, ITopicPublisher topics, DeliverySignal deliveries, ILogger<EventIngestor> logger)
 {
-    public async Task IngestAsync(object record, Guid messageId, CancellationToken cancellationToken)
+    public Task IngestAsync(object record, Guid messageId, string? traceParent, CancellationToken cancellationToken) =>
+        IngestAsync([new IncomingRecord(record, messageId, traceParent)], cancellationToken);
+
+    public async Task IngestAsync(IReadOnlyList<IncomingRecord> batch, CancellationToken cancellationToken)
     {
-        var definition = EventCatalogue.ForRecord(record.GetType());
-        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
-        var cloudEvent = CloudEvent.Create(definition, record, messageId, traceParent);
-
-        var queued = await log.AppendAsync(cloudEvent, cancellationToken);
-        if (queued is null)
+        var events = new List<(string Topic, CloudEvent Event)>(batch.Count);
+        foreach (var incoming in batch)
         {
-            logger.LogDebug("Event {EventId} ({Type}) was already logged; publishing it again", cloudEvent.Id, cloudEvent.Type);
-        }
-        else
-        {
-            EventsTelemetry.Ingested.Add(1, new KeyValuePair<string, object?>("type", cloudEvent.Type));
+            var definition = EventCatalogue.ForRecord(incoming.Record.GetType());
+            events.Add((definition.Topic, CloudEvent.Create(definition, incoming.Record, incoming.MessageId, incoming.TraceParent)));
         }
 
-        await topics.PublishAsync(definition.Topic, cloudEvent, cancellationToken);
-        if (queued > 0)
+        var logged = await log.AppendAsync([.. events.Select(e => e.Event).DistinctBy(e => e.Id)], cancellationToken);
+        if (logged < events.Count)
         {
-            deliveries.Notify();
+            logger.LogDebug("{Repeats} of {Count} events were already logged (redelivered); publishing them again", events.Count - logged, events.Count);
         }
+
+        EventsTelemetry.Ingested.Add(logged);
+        await topics.PublishAsync(events, cancellationToken);
+        deliveries.Notify();
     }
 }
+
+/// <summary>A catalogue record as it came off the bus: its message id becomes the CloudEvent id.</summary>
+public sealed record IncomingRecord(object Record, Guid MessageId, string? TraceParent);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Dapper;
 using Platform.Events.CloudEvents;
 using Platform.Events.Webhooks;
@@ -7,60 +9,65 @@ namespace Platform.Events.Log;
 /// <summary>
 /// The event log: every CloudEvent once (by id), in the order it was taken from the bus, with the
 /// webhook deliveries it causes created in the same transaction, so an event is either logged with all
-/// its deliveries or not at all (and then the bus redelivers it).
+/// its deliveries or not at all (and then the bus redelivers it). Batches are logged in one transaction.
 /// </summary>
 public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
 {
+    // Seven parameters per event: well below SQLite's and PostgreSQL's limits per statement.
+    private const int ChunkSize = 200;
+
     /// <summary>
-    /// Logs <paramref name="cloudEvent"/> and queues a delivery for every subscription of its account
-    /// that wants its type. Returns null for a repeat (already logged: nothing changes), else the number
-    /// of deliveries queued.
+    /// Logs <paramref name="batch"/> (in order; events already logged are skipped) and queues a delivery
+    /// for every subscription of each event's account that wants its type, in one transaction. A delivery's
+    /// id is the subscription's and the event's, so a redelivered event queues nothing twice. Returns
+    /// how many events were new.
     /// </summary>
-    public async Task<int?> AppendAsync(CloudEvent cloudEvent, CancellationToken cancellationToken)
+    public async Task<int> AppendAsync(IReadOnlyList<CloudEvent> batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await events.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO event_log (id, type, account_id, subject, time, body, created_at)
-            VALUES (@id, @type, @account, @subject, @time, @body, @now)
-            ON CONFLICT (id) DO NOTHING
-            """,
-            new
-            {
-                id = cloudEvent.Id,
-                type = cloudEvent.Type,
-                account = cloudEvent.AccountId.ToString("D"),
-                subject = cloudEvent.Subject,
-                time = cloudEvent.Time.ToUnixTimeMilliseconds(),
-                body = System.Text.Encoding.UTF8.GetString(cloudEvent.Body),
-                now,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (inserted == 0)
+        var logged = 0;
+        foreach (var chunk in batch.Chunk(ChunkSize))
         {
-            // A redelivery of a logged event: its deliveries were queued with it.
-            await transaction.CommitAsync(cancellationToken);
-            return null;
+            var insert = new StringBuilder("INSERT INTO event_log (id, type, account_id, subject, time, body, created_at) VALUES ");
+            var ids = new StringBuilder();
+            var parameters = new DynamicParameters();
+            parameters.Add("now", now);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var e = chunk[i];
+                insert.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @t{i}, @a{i}, @s{i}, @m{i}, @b{i}, @now)");
+                ids.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"@i{i}");
+                parameters.Add($"i{i}", e.Id);
+                parameters.Add($"t{i}", e.Type);
+                parameters.Add($"a{i}", e.AccountId.ToString("D"));
+                parameters.Add($"s{i}", e.Subject);
+                parameters.Add($"m{i}", e.Time.ToUnixTimeMilliseconds());
+                parameters.Add($"b{i}", Encoding.UTF8.GetString(e.Body));
+            }
+
+            insert.Append(" ON CONFLICT (id) DO NOTHING");
+            logged += await connection.ExecuteAsync(new CommandDefinition(insert.ToString(), parameters, transaction, cancellationToken: cancellationToken));
+            // Ordered by the log's sequence, so each endpoint's queue keeps the order of the events.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO webhook_deliveries (id, subscription_id, account_id, event_sequence, event_id, status, attempts, next_attempt_at, created_at)
+                SELECT s.id || ':' || e.id, s.id, s.account_id, e.sequence, e.id, '{DeliveryStatus.Pending}', 0, @now, @now
+                FROM event_log e JOIN webhook_subscriptions s ON s.account_id = e.account_id
+                WHERE e.id IN ({ids}) AND s.deleted_at IS NULL
+                  AND EXISTS (SELECT 1 FROM webhook_subscription_types t
+                              WHERE t.subscription_id = s.id AND t.event_type IN (e.type, '{WebhookSubscription.AllTypes}'))
+                ORDER BY e.sequence, s.created_at, s.id
+                ON CONFLICT (id) DO NOTHING
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
         }
 
-        var deliveries = await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO webhook_deliveries (id, subscription_id, account_id, event_sequence, event_id, status, attempts, next_attempt_at, created_at)
-            SELECT s.id || ':' || @id, s.id, s.account_id, (SELECT sequence FROM event_log WHERE id = @id), @id, '{DeliveryStatus.Pending}', 0, @now, @now
-            FROM webhook_subscriptions s
-            WHERE s.account_id = @account AND s.deleted_at IS NULL
-              AND EXISTS (SELECT 1 FROM webhook_subscription_types t
-                          WHERE t.subscription_id = s.id AND t.account_id = @account AND t.event_type IN (@type, '{WebhookSubscription.AllTypes}'))
-            ORDER BY s.created_at, s.id
-            """,
-            new { id = cloudEvent.Id, account = cloudEvent.AccountId.ToString("D"), type = cloudEvent.Type, now },
-            transaction,
-            cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return deliveries;
+        return logged;
     }
 
     /// <summary>The account's events, oldest first, after sequence <paramref name="after"/>.</summary>

@@ -23,32 +23,47 @@ public sealed class RabbitMqTopicPublisher(RabbitMqOptions rabbit, ILogger<Rabbi
     private IConnection? _connection;
     private IChannel? _channel;
 
-    public async Task PublishAsync(string topic, CloudEvent cloudEvent, CancellationToken cancellationToken)
+    public async Task PublishAsync(IReadOnlyList<(string Topic, CloudEvent Event)> events, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var channel = await ChannelAsync(cancellationToken);
-            if (!_declared.Contains(topic))
+            foreach (var topic in events.Select(e => e.Topic).Distinct())
             {
-                await channel.ExchangeDeclareAsync(topic, ExchangeKind, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-                _declared.Add(topic);
+                if (_declared.Add(topic))
+                {
+                    await channel.ExchangeDeclareAsync(topic, ExchangeKind, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+                }
             }
 
-            var properties = new BasicProperties
+            // Started in order and awaited together: the client writes them in call order and the
+            // confirms come back for the whole batch at once (RabbitMQ.Client 7's batched confirms).
+            var confirms = new List<Task>(events.Count);
+            foreach (var (topic, cloudEvent) in events)
             {
-                ContentType = CloudEvent.ContentType,
-                MessageId = cloudEvent.Id,
-                Type = cloudEvent.Type,
-                DeliveryMode = DeliveryModes.Persistent,
-                Timestamp = new AmqpTimestamp(cloudEvent.Time.ToUnixTimeSeconds()),
-            };
-            await channel.BasicPublishAsync(topic, cloudEvent.Type, mandatory: false, properties, cloudEvent.Body, cancellationToken);
-            EventsTelemetry.TopicPublished.Add(1, new KeyValuePair<string, object?>("topic", topic));
+                var properties = new BasicProperties
+                {
+                    ContentType = CloudEvent.ContentType,
+                    MessageId = cloudEvent.Id,
+                    Type = cloudEvent.Type,
+                    DeliveryMode = DeliveryModes.Persistent,
+                    Timestamp = new AmqpTimestamp(cloudEvent.Time.ToUnixTimeSeconds()),
+                };
+                confirms.Add(channel.BasicPublishAsync(topic, cloudEvent.Type, mandatory: false, properties, cloudEvent.Body, cancellationToken).AsTask());
+            }
+
+            await Task.WhenAll(confirms);
+
+            foreach (var (topic, _) in events)
+            {
+                EventsTelemetry.TopicPublished.Add(1, new KeyValuePair<string, object?>("topic", topic));
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            logger.LogWarning(exception, "Publishing event {EventId} to topic {Topic} failed; reconnecting on the next attempt", cloudEvent.Id, topic);
+            logger.LogWarning(exception, "Publishing {Count} events to their topics failed; reconnecting on the next attempt", events.Count);
+            _declared.Clear();
             await ResetAsync();
             throw;
         }

@@ -1,0 +1,47 @@
+using System.Globalization;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Benchmarks.Framework;
+using Platform.Benchmarks.Scenarios.Billing;
+using Platform.Billing;
+using Platform.Messaging;
+
+namespace Platform.Benchmarks.Scenarios.Events;
+
+/// <summary>
+/// The Billing module (which hosts the events module) exactly as its service composes it
+/// (AddBilling + AddPlatformBus, PostgreSQL, RabbitMQ), with webhooks allowed to reach local endpoints.
+/// </summary>
+public static class EventsBillingHost
+{
+    public static async Task<IHost> StartAsync(
+        RabbitMqEnvironment rabbit, string virtualHost, PostgresEnvironment postgres, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Platform.Billing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = nameof(BusTransport.RabbitMq),
+            ["Bus:RabbitMq:Host"] = rabbit.Host,
+            ["Bus:RabbitMq:Port"] = rabbit.Port.ToString(CultureInfo.InvariantCulture),
+            ["Bus:RabbitMq:VirtualHost"] = virtualHost,
+            ["Bus:RabbitMq:Username"] = rabbit.User,
+            ["Bus:RabbitMq:Password"] = rabbit.Password,
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:Postgres"] = postgres.Server,
+            ["Storage:DatabasePrefix"] = postgres.Prefix,
+            ["Events:Webhooks:AllowHttp"] = "true",
+            ["Events:Webhooks:AllowPrivateAddresses"] = "true",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddBilling();
+        builder.AddPlatformBus();
+        var host = builder.Build();
+        LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+}
