@@ -7,6 +7,7 @@ using Platform.Benchmarks.Scenarios.Safety;
 using Platform.Benchmarks.Scenarios.Hnsw;
 using Platform.Benchmarks.Scenarios.Embeddings;
 using Platform.Benchmarks.Scenarios.Events;
+using Platform.Benchmarks.Scenarios.Ingest;
 
 // Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- <scenario> [--out FILE.json] [--quick]
 // Exit codes: 0 done, 1 the scenario failed, 2 bad command line, 3 a dependency (RabbitMQ, ...) is missing, 130 cancelled.
@@ -18,7 +19,8 @@ var registry = new ScenarioRegistry()
     .Add(new HnswScenario())
     .Add(new EmbeddingsScenario())
     .Add(new CadScenario())
-    .Add(new EventsScenario());
+    .Add(new EventsScenario())
+    .Add(new IngestScenario());
 
 string? scenarioName = null;
 string? outPath = null;
