@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Platform.Evaluations;
+using Platform.Evaluations.Retrieval;
 using Platform.Evaluations.Safety;
 
 // Usage: dotnet run -c Release --project tests/Platform.Evaluations -- <evaluation> [--out FILE.json] [--no-doc]
 // Exit codes: 0 done, 1 the evaluation failed, 2 bad command line.
 
-IEvaluation[] evaluations = [new SafetyEvaluation()];
+IEvaluation[] evaluations = [new SafetyEvaluation(), new RetrievalEvaluation()];
 
 string? name = null;
 string? outPath = null;

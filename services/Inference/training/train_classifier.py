@@ -24,8 +24,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_embedder import (  # noqa: E402
-    apt_cat, apt_list, bag_index, batch_tensors, convert_npm_vocab, flat_batch, held_out, load_corpus, log, stanzas)
+from debian_corpus import apt_cat, apt_list, held_out, load_corpus, log, stanzas  # noqa: E402
+from train_embedder import bag_index, batch_tensors, convert_npm_vocab, flat_batch  # noqa: E402
 from wordpiece import Tokenizer  # noqa: E402
 
 SEED = 20261122
