@@ -113,7 +113,9 @@ public sealed class StandaloneIngestionTests : IAsyncLifetime
         Assert.Equal("urn:platform:problem:idempotency-conflict", conflict.Body.GetProperty("type").GetString());
         Assert.Equal(id, conflict.Body.GetProperty("documentId").GetString());
         Assert.Equal("indexed", (await WaitUntilFinishedAsync(client, key, id!, Finish)).GetProperty("state").GetString());
-        // One ingestion, one charge: the replays started nothing.
+        // One ingestion, one charge: the replays started nothing. (The event leaves through the outbox
+        // after the state commits, so wait for it before counting.)
+        Assert.IsType<DocumentIndexed>(await _host.WaitForEventAsync(id!, Finish));
         Assert.Single(_host.Events.OfType<DocumentIndexed>(), e => e.DocumentId == Guid.Parse(id!));
     }
 
