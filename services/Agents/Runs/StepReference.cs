@@ -125,7 +125,9 @@ public sealed class StepReference
                 if (current is not JsonObject obj || !obj.TryGetPropertyValue(name, out var next))
                 {
                     value = null;
-                    error = $"{walked} has no property '{name}'";
+                    error = current is JsonArray
+                        ? $"{walked} is an array, not an object: take an item first, e.g. {walked}[0].{name}"
+                        : $"{walked} has no property '{name}'";
                     return false;
                 }
 
