@@ -14,10 +14,27 @@ namespace Platform.Benchmarks.Scenarios.Events;
 /// <summary>
 /// The Billing module (which hosts the events module) exactly as its service composes it
 /// (AddBilling + AddPlatformBus, PostgreSQL, RabbitMQ), with webhooks allowed to reach local endpoints.
+/// Disposing stops the host first: a host only disposed cancels its background services mid-call and
+/// they fail the host ("BackgroundService failed") while the databases are being dropped.
 /// </summary>
-public static class EventsBillingHost
+public sealed class EventsBillingHost : IAsyncDisposable
 {
-    public static async Task<IHost> StartAsync(
+    private readonly IHost _host;
+
+    private EventsBillingHost(IHost host)
+    {
+        _host = host;
+    }
+
+    public IServiceProvider Services => _host.Services;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+
+    public static async Task<EventsBillingHost> StartAsync(
         RabbitMqEnvironment rabbit, string virtualHost, PostgresEnvironment postgres, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Platform.Billing" });
@@ -42,6 +59,6 @@ public static class EventsBillingHost
         var host = builder.Build();
         LogContext.ConfigureCurrentLogContext(host.Services.GetRequiredService<ILoggerFactory>());
         await host.StartAsync(cancellationToken);
-        return host;
+        return new EventsBillingHost(host);
     }
 }

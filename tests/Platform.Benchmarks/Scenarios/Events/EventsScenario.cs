@@ -47,7 +47,7 @@ public sealed class EventsScenario : IScenario
         context.Progress.WriteLine($"RabbitMQ {rabbit.Host}:{rabbit.Port}, virtual host '{vhost.Name}'; PostgreSQL databases '{postgres.Prefix}*' (both deleted at the end)");
 
         await using var sink = await WebhookSink.StartAsync(ct);
-        using var host = await EventsBillingHost.StartAsync(rabbit, vhost.Name, postgres, ct);
+        await using var host = await EventsBillingHost.StartAsync(rabbit, vhost.Name, postgres, ct);
         var accounts = Enumerable.Range(0, Endpoints).Select(_ => Guid.NewGuid()).ToArray();
         var subscriptions = new List<WebhookSubscription>();
         var store = host.Services.GetRequiredService<WebhookStore>();
