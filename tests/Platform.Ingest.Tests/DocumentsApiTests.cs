@@ -37,6 +37,8 @@ public sealed class DocumentsApiTests : IAsyncLifetime
         { """{"text": "fine", "tags": ["ok", ""]}""", 400, ProblemTypes.Validation, "tags[1]" },
         { """{"text": "fine", "collection": "../etc"}""", 400, ProblemTypes.Validation, "collection" },
         { """{"text": "fine", "contentType": "application/pdf"}""", 415, ProblemTypes.UnsupportedMediaType, "contentType" },
+        { """{"text": "{\"unclosed\": ", "contentType": "application/json"}""", 400, ProblemTypes.Validation, "text" },
+        { """{"text": "<script>only()</script>", "contentType": "text/html"}""", 400, ProblemTypes.Validation, "text" },
         { """{"text": "fine", "metadata": {"k": 1}}""", 400, ProblemTypes.MalformedRequest, "" },
         { """{"text": 42}""", 400, ProblemTypes.MalformedRequest, "" },
         { """{"text": "unterminated""", 400, ProblemTypes.MalformedRequest, "" },
@@ -109,6 +111,39 @@ public sealed class DocumentsApiTests : IAsyncLifetime
 
         // Still the owner's, untouched.
         Assert.Equal("indexed", (await GetAsync(_host.Client, owner, id)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Html_and_json_documents_are_indexed_as_their_readable_text()
+    {
+        var (_, key) = await CreateAccountAsync(_host.Client, 0);
+        var html = await SubmitNewAsync(_host.Client, key, new
+        {
+            contentType = "text/html; charset=utf-8",
+            text = "<html><head><script>var secretword = 1;</script></head><body><h1>Turbine &amp; rotor</h1><p>The <b>gearbox</b> hums at dawn.</p></body></html>",
+        });
+        var json = await SubmitNewAsync(_host.Client, key, new
+        {
+            contentType = "application/json",
+            text = """{"product": {"name": "Heat exchanger", "notes": ["brazed plates", "copper"]}, "price": 410}""",
+        });
+
+        foreach (var id in new[] { html, json })
+        {
+            Assert.Equal("indexed", (await WaitUntilFinishedAsync(_host.Client, key, id, TimeSpan.FromSeconds(60))).GetProperty("state").GetString());
+        }
+
+        using (var chunks = await _host.Client.SendAsync(Request(HttpMethod.Get, $"/v1/documents/{html}/chunks", key), Cancel))
+        {
+            var text = string.Join("\n", (await ReadJsonAsync(chunks, 200)).GetProperty("items").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
+            Assert.Equal("# Turbine & rotor\n\nThe gearbox hums at dawn.", text);
+        }
+
+        Assert.Equal(html, Assert.Single((await SearchAsync(_host.Client, key, "documents", "gearbox")).GetProperty("results").EnumerateArray()).GetProperty("documentId").GetString());
+        Assert.Empty((await SearchAsync(_host.Client, key, "documents", "secretword")).GetProperty("results").EnumerateArray());
+        var found = Assert.Single((await SearchAsync(_host.Client, key, "documents", "brazed")).GetProperty("results").EnumerateArray());
+        Assert.Equal(json, found.GetProperty("documentId").GetString());
+        Assert.Contains("product.notes[0]: brazed plates", found.GetProperty("text").GetString());
     }
 
     [Theory]

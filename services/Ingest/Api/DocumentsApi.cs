@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts.Ingest;
 using Platform.Ingest.Chunking;
 using Platform.Ingest.Documents;
+using Platform.Ingest.Extraction;
 using Platform.ServiceDefaults.Errors;
 using Platform.ServiceDefaults.Security;
 
@@ -122,6 +123,16 @@ public static partial class DocumentsApi
             return Replayed(known, known.ContentHash == hash ? SubmitOutcome.Duplicate : SubmitOutcome.IdempotencyConflict);
         }
 
+        // HTML and JSON are stored, chunked and searched as their readable text; the hash above is of what was sent.
+        var (readable, unreadable) = DocumentText.Extract(text, contentType);
+        if (readable is null)
+        {
+            var invalid = new Validator();
+            invalid.Add("text", unreadable!);
+            return invalid.ToProblem();
+        }
+
+        text = readable;
         var started = Stopwatch.GetTimestamp();
         var chunks = TextChunker.Split(text, ContentTypes.FormatOf(contentType), chunkingOptions.Value);
         IngestTelemetry.ChunkingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
