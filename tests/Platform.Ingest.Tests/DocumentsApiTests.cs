@@ -146,6 +146,74 @@ public sealed class DocumentsApiTests : IAsyncLifetime
         Assert.Contains("product.notes[0]: brazed plates", found.GetProperty("text").GetString());
     }
 
+    [Fact]
+    public async Task A_file_uploaded_as_a_multipart_form_is_a_document_like_any_other()
+    {
+        var (_, key) = await CreateAccountAsync(_host.Client, 0);
+        var markdown = Encoding.UTF8.GetBytes(Markdown("uploaded", 7, paragraphs: 2));
+
+        var (status, document) = await UploadAsync(key, markdown, "text/markdown", ("title", "Field notes"), ("tags", "field"), ("tags", "notes"));
+        Assert.Equal(201, status);
+        var id = document.GetProperty("id").GetString()!;
+        Assert.Equal(("text/markdown", "Field notes"), (document.GetProperty("contentType").GetString(), document.GetProperty("title").GetString()));
+        Assert.Equal(["field", "notes"], document.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("indexed", (await WaitUntilFinishedAsync(_host.Client, key, id, TimeSpan.FromSeconds(60))).GetProperty("state").GetString());
+
+        // The same file again is the same document; so is the same text sent as JSON.
+        var (again, replay) = await UploadAsync(key, markdown, "text/markdown");
+        Assert.Equal((200, id), (again, replay.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Bad_uploads_are_problems_naming_the_part_and_store_nothing()
+    {
+        var (_, key) = await CreateAccountAsync(_host.Client, 0);
+
+        var (binary, binaryProblem) = await UploadAsync(key, [0x50, 0x4B, 0x03, 0x04, 0xFF, 0xFE, 0x00, 0x80], "text/plain");
+        Assert.Equal(400, binary);
+        Assert.True(binaryProblem.GetProperty("errors").TryGetProperty("file", out _), binaryProblem.ToString());
+
+        var (octets, octetsProblem) = await UploadAsync(key, Encoding.UTF8.GetBytes("plain words"), "application/octet-stream");
+        Assert.Equal(415, octets);
+        Assert.True(octetsProblem.GetProperty("errors").TryGetProperty("contentType", out _), octetsProblem.ToString());
+
+        var (huge, _) = await UploadAsync(key, new byte[(MaxChars * 4) + 1], "text/plain");
+        Assert.Equal(413, huge);
+
+        using var noFile = new HttpRequestMessage(HttpMethod.Post, "/v1/documents/upload") { Content = new MultipartFormDataContent { { new StringContent("t"), "title" } } };
+        noFile.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using (var response = await _host.Client.SendAsync(noFile, Cancel))
+        {
+            var problem = await ReadProblemAsync(response, 400, ProblemTypes.Validation);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("file", out _), problem.ToString());
+        }
+
+        using (var json = await _host.Client.SendAsync(Request(HttpMethod.Post, "/v1/documents/upload", key, new { text = "json to the upload path" }), Cancel))
+        {
+            await ReadProblemAsync(json, 415, ProblemTypes.UnsupportedMediaType);
+        }
+
+        Assert.Empty(await ListAsync(key));
+    }
+
+    private async Task<(int Status, JsonElement Body)> UploadAsync(string key, byte[] file, string contentType, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(file);
+        part.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        form.Add(part, "file", "document");
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/documents/upload") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await _host.Client.SendAsync(request, Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
     [Theory]
     [InlineData("/v1/documents/00000000-0000-0000-0000-000000000000")]
     [InlineData("/v1/documents/not-a-document-id")]

@@ -45,6 +45,8 @@ public static partial class DocumentsApi
 
         // Documents may be far larger than the 1 MiB default body; the limit follows the character limit.
         documents.MapPost("/", Submit).WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBodyBytes));
+        documents.MapPost("/upload", Upload).WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBodyBytes))
+            .Accepts<IFormFile>("multipart/form-data");
         documents.MapGet("/", List);
         documents.MapGet("/{id}", Get);
         documents.MapGet("/{id}/chunks", ListChunks);
@@ -167,6 +169,90 @@ public static partial class DocumentsApi
         var delete = text.IndexOf('\u007f');
         return index < 0 ? (delete < 0 ? null : delete) : (delete < 0 ? index : Math.Min(index, delete));
     }
+
+    /// <summary>
+    /// <c>POST /v1/documents/upload</c>: the same submission as a multipart form, for files: part <c>file</c>
+    /// (UTF-8 text; its content type is the document's unless a <c>contentType</c> field says otherwise),
+    /// fields <c>title</c>, <c>tags</c> (repeated), <c>collection</c>, <c>contentType</c>. Everything after
+    /// reading the form is <see cref="Submit"/>'s, so both paths validate, deduplicate and answer alike.
+    /// </summary>
+    private static async Task<Results<Created<Document>, Ok<Document>, ValidationProblem, ProblemHttpResult>> Upload(
+        HttpRequest http,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user,
+        DocumentStore store,
+        IOptions<IngestOptions> ingestOptions,
+        IOptions<ChunkingOptions> chunkingOptions,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        if (!http.HasFormContentType || !(http.ContentType ?? "").StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Status(
+                StatusCodes.Status415UnsupportedMediaType,
+                ProblemTypes.UnsupportedMediaType,
+                "The upload must be a multipart form.",
+                "Send multipart/form-data with the document in a part named 'file' (or POST JSON to /v1/documents).",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = ["must be sent as multipart/form-data"] } });
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException exception)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The multipart form could not be read.", exception.Message);
+        }
+
+        var invalid = new Validator();
+        var file = form.Files.GetFile("file");
+        if (file is null)
+        {
+            invalid.Add("file", "is required: a part named 'file' holding the document");
+            return invalid.ToProblem();
+        }
+
+        var maxChars = ingestOptions.Value.MaxDocumentChars;
+        if (file.Length > maxChars * 4L)
+        {
+            // UTF-8 needs at most 4 bytes per character: a larger file cannot be within the character limit.
+            return Problems.Status(
+                StatusCodes.Status413PayloadTooLarge,
+                ProblemTypes.PayloadTooLarge,
+                "The document is too large.",
+                $"file has {file.Length} bytes; at most {maxChars} characters are accepted.",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [$"must be at most {maxChars} characters"] } });
+        }
+
+        string text;
+        using (var buffer = new MemoryStream((int)file.Length))
+        {
+            await file.CopyToAsync(buffer, cancellationToken);
+            try
+            {
+                text = StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                invalid.Add("file", "must be UTF-8 text (binary content is not accepted)");
+                return invalid.ToProblem();
+            }
+        }
+
+        string? Field(string name) => form.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+        var request = new SubmitDocumentRequest(
+            text,
+            Field("title"),
+            Field("contentType") ?? file.ContentType,
+            form.TryGetValue("tags", out var tags) ? [.. tags] : null,
+            Metadata: null,
+            Field("collection"));
+        return await Submit(request, idempotencyKey, user, store, ingestOptions, chunkingOptions, loggers, cancellationToken);
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The stored document for a repeated submission, or 409 when its idempotency key was used for other content.</summary>
     private static Results<Created<Document>, Ok<Document>, ValidationProblem, ProblemHttpResult> Replayed(Document document, SubmitOutcome outcome)
