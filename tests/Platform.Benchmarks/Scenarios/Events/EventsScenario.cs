@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
@@ -72,6 +73,7 @@ public sealed class EventsScenario : IScenario
 
         context.Progress.WriteLine($"platform, saturated: {plan.Saturated} events committed by {Writers} writers as fast as they can");
         var saturated = await platform.RunAsync(plan.Saturated, rate: null, ct);
+        var saturatedLogged = platform.LastCommitToLogged;
         var pacedCount = (int)(PacedRate * plan.PacedSeconds);
         context.Progress.WriteLine($"platform, paced: {pacedCount} events at {PacedRate:0} events/s offered");
         var paced = await platform.RunAsync(pacedCount, PacedRate, ct);
@@ -85,6 +87,8 @@ public sealed class EventsScenario : IScenario
             ["endpoints"] = Endpoints,
             ["saturated"] = saturated.ToJson(),
             ["paced_1000_per_s"] = paced.ToJson(),
+            ["saturated_commit_to_logged"] = saturatedLogged,
+            ["paced_commit_to_logged"] = platform.LastCommitToLogged,
         };
         var baseline = new JsonObject
         {
@@ -148,6 +152,7 @@ public sealed class EventsScenario : IScenario
         public async Task<LatencyStats> RunAsync(int count, double? rate, CancellationToken ct)
         {
             var commits = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+            var committedAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
             var before = CpuSample.Take();
             var started = Stopwatch.GetTimestamp();
             await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
@@ -169,6 +174,7 @@ public sealed class EventsScenario : IScenario
                     var id = await _outbox.PublishAsync(Record(accounts[i % Endpoints]), connection, transaction, ct);
                     await transaction.CommitAsync(ct);
                     commits[id.ToString("D")] = Stopwatch.GetTimestamp();
+                    committedAt[id.ToString("D")] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 }
             }, ct)));
 
@@ -186,8 +192,38 @@ public sealed class EventsScenario : IScenario
             var cpu = CpuSample.Take() - before;
             var lastArrival = commits.Keys.Max(id => sink.Arrivals[id]);
             var lags = commits.Select(c => sink.Arrivals[c.Key] - c.Value).ToList();
+            LastCommitToLogged = await CommitToLoggedAsync(committedAt, ct);
             return LatencyStats.From(lags, Stopwatch.GetElapsedTime(started, lastArrival)) with { Cpu = cpu };
         }
+
+        /// <summary>
+        /// The first half of the lag (commit -> logged by the events module: outbox relay, RabbitMQ, ingestion),
+        /// from the event log's wall-clock created_at (ms); the rest is the webhook dispatcher's.
+        /// </summary>
+        public JsonObject? LastCommitToLogged { get; private set; }
+
+        private async Task<JsonObject> CommitToLoggedAsync(ConcurrentDictionary<string, long> committedAt, CancellationToken ct)
+        {
+            await using var connection = await _database.OpenAsync(ct);
+            var logged = (await connection.QueryAsync<LoggedRow>(new CommandDefinition(
+                "SELECT id AS Id, created_at AS CreatedAt FROM event_log WHERE id = ANY(@ids)",
+                new { ids = committedAt.Keys.ToArray() },
+                cancellationToken: ct))).ToList();
+            var sorted = logged.Select(r => Math.Max(0, r.CreatedAt - committedAt[r.Id])).Order().ToArray();
+            return new JsonObject
+            {
+                ["count"] = sorted.Length,
+                ["p50_ms"] = sorted.Length == 0 ? 0 : LatencyStats.Percentile(sorted, 0.50),
+                ["p99_ms"] = sorted.Length == 0 ? 0 : LatencyStats.Percentile(sorted, 0.99),
+            };
+        }
+    }
+
+    private sealed class LoggedRow
+    {
+        public string Id { get; set; } = "";
+
+        public long CreatedAt { get; set; }
     }
 
     private sealed record Plan(int WarmUp, int Saturated, int PacedSeconds);
