@@ -30,14 +30,20 @@ public abstract class BatchPoller(IServiceProvider services, string databaseName
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        // Stop at "application stopping", before any hosted service stops: hosted services stop in reverse
+        // order, and a poller still sending once the bus has stopped fails on a stopped transport (its rows
+        // would stay anyway; the next start sends them).
+        var lifetime = Services.GetService<IHostApplicationLifetime>();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
         {
             var handled = 0;
             try
             {
-                handled = await PollOnceAsync(database, stoppingToken);
+                handled = await PollOnceAsync(database, token);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 return;
             }
@@ -50,7 +56,7 @@ public abstract class BatchPoller(IServiceProvider services, string databaseName
             {
                 try
                 {
-                    await WaitAsync(stoppingToken);
+                    await WaitAsync(token);
                 }
                 catch (OperationCanceledException)
                 {

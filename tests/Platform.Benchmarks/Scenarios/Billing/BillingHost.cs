@@ -31,20 +31,9 @@ public sealed class BillingHost : IAsyncDisposable
     public static async Task<BillingHost> StartAsync(
         RabbitMqEnvironment rabbit, string virtualHost, PostgresEnvironment postgres, int prefetch, CancellationToken cancellationToken)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Bus:Transport"] = nameof(BusTransport.RabbitMq),
-            ["Bus:RabbitMq:Host"] = rabbit.Host,
-            ["Bus:RabbitMq:Port"] = rabbit.Port.ToString(CultureInfo.InvariantCulture),
-            ["Bus:RabbitMq:VirtualHost"] = virtualHost,
-            ["Bus:RabbitMq:Username"] = rabbit.User,
-            ["Bus:RabbitMq:Password"] = rabbit.Password,
-            ["Bus:PrefetchCount"] = prefetch.ToString(CultureInfo.InvariantCulture),
-            ["Bus:RequestTimeoutMs"] = "30000",
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:Postgres"] = postgres.Server,
-            ["Storage:DatabasePrefix"] = postgres.Prefix,
-        };
+        var settings = postgres.DistributedSettings(rabbit, virtualHost);
+        settings["Bus:PrefetchCount"] = prefetch.ToString(CultureInfo.InvariantCulture);
+        settings["Bus:RequestTimeoutMs"] = "30000";
 
         var billingBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Platform.Billing" });
         billingBuilder.Configuration.AddInMemoryCollection(settings);

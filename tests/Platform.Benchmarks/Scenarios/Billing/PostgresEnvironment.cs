@@ -1,5 +1,7 @@
+using System.Globalization;
 using Npgsql;
 using Platform.Benchmarks.Framework;
+using Platform.Messaging;
 
 namespace Platform.Benchmarks.Scenarios.Billing;
 
@@ -35,6 +37,20 @@ public sealed class PostgresEnvironment : IAsyncDisposable
 
         return new PostgresEnvironment(server, "bench" + Guid.NewGuid().ToString("N")[..8] + "_");
     }
+
+    /// <summary>The settings that put a module on these databases and on <paramref name="rabbit"/>'s <paramref name="virtualHost"/> (distributed mode).</summary>
+    public Dictionary<string, string?> DistributedSettings(RabbitMqEnvironment rabbit, string virtualHost) => new()
+    {
+        ["Bus:Transport"] = nameof(BusTransport.RabbitMq),
+        ["Bus:RabbitMq:Host"] = rabbit.Host,
+        ["Bus:RabbitMq:Port"] = rabbit.Port.ToString(CultureInfo.InvariantCulture),
+        ["Bus:RabbitMq:VirtualHost"] = virtualHost,
+        ["Bus:RabbitMq:Username"] = rabbit.User,
+        ["Bus:RabbitMq:Password"] = rabbit.Password,
+        ["Storage:Provider"] = "Postgres",
+        ["Storage:Postgres"] = Server,
+        ["Storage:DatabasePrefix"] = Prefix,
+    };
 
     public string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(Server) { Database = Prefix + database }.ConnectionString;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,20 +37,10 @@ public sealed class EventsBillingHost : IAsyncDisposable
         RabbitMqEnvironment rabbit, string virtualHost, PostgresEnvironment postgres, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Platform.Billing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Bus:Transport"] = nameof(BusTransport.RabbitMq),
-            ["Bus:RabbitMq:Host"] = rabbit.Host,
-            ["Bus:RabbitMq:Port"] = rabbit.Port.ToString(CultureInfo.InvariantCulture),
-            ["Bus:RabbitMq:VirtualHost"] = virtualHost,
-            ["Bus:RabbitMq:Username"] = rabbit.User,
-            ["Bus:RabbitMq:Password"] = rabbit.Password,
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:Postgres"] = postgres.Server,
-            ["Storage:DatabasePrefix"] = postgres.Prefix,
-            ["Events:Webhooks:AllowHttp"] = "true",
-            ["Events:Webhooks:AllowPrivateAddresses"] = "true",
-        });
+        var settings = postgres.DistributedSettings(rabbit, virtualHost);
+        settings["Events:Webhooks:AllowHttp"] = "true";
+        settings["Events:Webhooks:AllowPrivateAddresses"] = "true";
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddBilling();

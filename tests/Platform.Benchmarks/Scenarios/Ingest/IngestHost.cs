@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,21 +42,11 @@ public sealed class IngestHost : IAsyncDisposable
     public static async Task<IngestHost> StartAsync(RabbitMqEnvironment rabbit, string virtualHost, PostgresEnvironment postgres)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Auth:AdminKey"] = AdminKey,
-            ["Bus:Transport"] = nameof(BusTransport.RabbitMq),
-            ["Bus:RabbitMq:Host"] = rabbit.Host,
-            ["Bus:RabbitMq:Port"] = rabbit.Port.ToString(CultureInfo.InvariantCulture),
-            ["Bus:RabbitMq:VirtualHost"] = virtualHost,
-            ["Bus:RabbitMq:Username"] = rabbit.User,
-            ["Bus:RabbitMq:Password"] = rabbit.Password,
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:Postgres"] = postgres.Server,
-            ["Storage:DatabasePrefix"] = postgres.Prefix,
-            ["Inference:Device"] = "cpu",
-        });
+        var settings = postgres.DistributedSettings(rabbit, virtualHost);
+        settings["urls"] = "http://127.0.0.1:0";
+        settings["Auth:AdminKey"] = AdminKey;
+        settings["Inference:Device"] = "cpu";
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults("bench-ingest", singleService: false);
         builder.AddIngest();
