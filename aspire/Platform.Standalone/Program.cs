@@ -42,7 +42,17 @@ foreach (var service in PlatformServices.All)
 
 var app = builder.Build();
 
-var serviceByPort = PlatformServices.All.ToDictionary(standalone.PortOf);
+var serviceByPort = new Dictionary<int, string>();
+foreach (var service in PlatformServices.All)
+{
+    // Each API needs a port of its own: its OpenAPI document is chosen by the port a request came in on.
+    if (!serviceByPort.TryAdd(standalone.PortOf(service), service))
+    {
+        throw new InvalidOperationException(
+            $"Standalone:Ports: {serviceByPort[standalone.PortOf(service)]} and {service} are both on port {standalone.PortOf(service)}; give each service its own port.");
+    }
+}
+
 // Each port serves its service's document at the usual /openapi/v1.json.
 app.Use((context, next) =>
 {
