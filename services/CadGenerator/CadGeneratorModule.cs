@@ -45,6 +45,7 @@ public static class CadGeneratorModule
         {
             bus.AddSagaStateMachine<CadJobStateMachine, CadJobSaga>().DatabaseRepository(Name);
             bus.AddConsumer<ProduceCadModelConsumer>();
+            bus.AddConsumer<CadJobCommandsConsumer>();
         });
         return builder;
     }

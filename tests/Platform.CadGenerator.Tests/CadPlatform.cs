@@ -147,6 +147,10 @@ public sealed class CadPlatform : IAsyncLifetime
         return [];
     }
 
+    /// <summary>A request client on the platform's bus, as another service (Agents) uses CadGenerator's bus API.</summary>
+    public IRequestClient<T> RequestClient<T>()
+        where T : class => _events.CreateRequestClient<T>(RequestTimeout.After(s: 30));
+
     /// <summary>Publishes <paramref name="message"/> on the platform's bus, as a service (or a redelivery) would.</summary>
     public Task PublishAsync<T>(T message)
         where T : class => _events.Publish(message);

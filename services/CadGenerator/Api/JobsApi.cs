@@ -43,30 +43,11 @@ public static class JobsApi
         var validator = new Validator();
         var prompt = request?.Prompt;
         var templateId = request?.Template;
-        IReadOnlyDictionary<string, double>? parameters = null;
-        if ((prompt is null) == (templateId is null))
-        {
-            validator.Add("prompt", "give either a prompt or a template (with optional parameters), not both or neither");
-        }
-        else if (prompt is not null)
-        {
-            validator.Require(!string.IsNullOrWhiteSpace(prompt) && prompt.Length <= PromptParser.MaxPromptLength,
-                "prompt", $"must be 1 to {PromptParser.MaxPromptLength} characters, not blank");
-            validator.Require(request!.Parameters is null, "parameters", "only go with a template; a prompt carries its own dimensions");
-        }
-        else if (library.Find(templateId!) is not { } template)
-        {
-            validator.Add("template", $"'{templateId}' is not a template; GET /v1/cad/templates lists them");
-        }
-        else if (ParameterResolver.Resolve(template, request!.Parameters, "parameters.", validator.Add) is not null)
-        {
-            // Store only what was given: the producer resolves it again, so defaults stay the template's.
-            parameters = request.Parameters?.ToDictionary(p => p.Key, p => p.Value.GetDouble()) ?? [];
-        }
+        var parameters = CadJobRequest.Validate(prompt, templateId, request?.Parameters, library, validator.Add);
 
         var keys = http.Request.Headers[IdempotencyKeyHeader];
         var idempotencyKey = keys.Count == 0 ? null : keys.ToString();
-        validator.Require(idempotencyKey is null || (keys.Count == 1 && IsValidKey(idempotencyKey)), IdempotencyKeyHeader,
+        validator.Require(idempotencyKey is null || (keys.Count == 1 && CadJobRequest.IsValidKey(idempotencyKey)), IdempotencyKeyHeader,
             $"must be given once, 1 to {CadJobSubmissions.MaxKeyLength} visible ASCII characters");
 
         if (!validator.IsValid)
@@ -75,7 +56,7 @@ public static class JobsApi
         }
 
         var account = user.GetAccountId();
-        var outcome = await submissions.SubmitAsync(account, prompt, templateId, parameters, idempotencyKey, cancellationToken);
+        var outcome = await submissions.SubmitAsync(account, prompt, templateId, prompt is null ? parameters : null, idempotencyKey, null, cancellationToken);
         if (outcome.Conflict)
         {
             return Problems.Conflict(ProblemTypes.IdempotencyConflict, "The idempotency key was used with another request.",
@@ -97,9 +78,6 @@ public static class JobsApi
         var job = await store.GetAsync(account, outcome.JobId, cancellationToken);
         return TypedResults.Accepted($"/v1/cad/jobs/{outcome.JobId}", job);
     }
-
-    private static bool IsValidKey(string key) =>
-        key.Length is >= 1 and <= CadJobSubmissions.MaxKeyLength && key.All(c => c is >= '!' and <= '~');
 
     private static async Task<Results<Ok<JobList>, ValidationProblem>> List(
         ClaimsPrincipal user, CadJobStore store, CancellationToken cancellationToken, int limit = 20, string? before = null)

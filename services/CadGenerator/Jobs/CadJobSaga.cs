@@ -1,4 +1,5 @@
 using MassTransit;
+using Platform.Contracts.CadGenerator;
 
 namespace Platform.CadGenerator.Jobs;
 
@@ -20,6 +21,9 @@ public sealed class CadJobSaga : SagaStateMachineInstance, ISagaVersion
 
     /// <summary>When the step in progress (reserve, settle) started, for its timing.</summary>
     public DateTimeOffset StepStartedAt { get; set; }
+
+    /// <summary>Set when a caller's reservation pays for the job (Agents' cad.generate): metered against it, never reserved, captured or released here.</summary>
+    public CadJobFunding? Funding { get; set; }
 
     public string? ReservationId { get; set; }
 

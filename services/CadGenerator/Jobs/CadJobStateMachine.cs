@@ -16,7 +16,9 @@ namespace Platform.CadGenerator.Jobs;
 /// no route, a failure or no answer in time leaves the design to the prompt parser] -> produce the
 /// model (design, render, validate) -> meter the render time and the LLM's tokens (Billing prices
 /// them) -> capture that price from the reservation -> CadJobCompleted; any failure after the
-/// reservation releases it -> CadJobFailed. A deadline fails a job that does not settle. Billing's
+/// reservation releases it -> CadJobFailed. A job submitted with funding (SubmitCadJob from Agents) is
+/// paid from the caller's reservation instead: no reserve, the usage is metered against that reservation,
+/// and neither capture nor release (the caller settles its reservation once). A deadline fails a job that does not settle. Billing's
 /// answers come back to this saga's queue (the commands carry it as their response address) and
 /// find the job by their transfer id. SafetyGuard's and Inference's answers carry no job id: their
 /// requests are sent with the job id as request id, which the answers echo.
@@ -92,25 +94,22 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                             c.Saga.SubmittedAt = c.Message.SubmittedAt;
                             c.Saga.Prompt = c.Message.Prompt;
                             c.Saga.StepStartedAt = DateTimeOffset.UtcNow;
+                            c.Saga.Funding = c.Message.Funding;
                         })
                         .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
                         .IfElse(c => c.Message.Prompt is not null && settings.GuardPrompts,
                             guard => guard
                                 .ThenAsync(c => Request(c, new CheckPrompt(c.Saga.AccountId, c.Message.Prompt!), c.Saga.CorrelationId))
                                 .TransitionTo(Guarding),
-                            reserve => reserve
-                                .ThenAsync(ReserveAsync)
-                                .TransitionTo(Reserving)),
+                            pay => Pay(pay)),
                     repeat => repeat
                         .Then(c => c.GetServiceOrCreateInstance<ILogger<CadJobStateMachine>>().LogInformation(
                             "CadJobSubmitted for job {JobId} again after the job started or ended; ignored", c.Message.JobId))
                         .Finalize()));
 
         During(Guarding,
-            When(Guarded, c => c.Message.Decision is "allow" or "redact")
-                .ThenAsync(c => Step(c, CadJobSteps.Guard))
-                .ThenAsync(ReserveAsync)
-                .TransitionTo(Reserving),
+            Pay(When(Guarded, c => c.Message.Decision is "allow" or "redact")
+                .ThenAsync(c => Step(c, CadJobSteps.Guard))),
             When(Guarded, c => c.Message.Decision is not ("allow" or "redact"))
                 .ThenAsync(c => FailAsync(c, CadJobSteps.Guard,
                     $"SafetyGuard did not allow the prompt (decision {c.Message.Decision}, rules {string.Join(", ", c.Message.RuleIds)}, decision id {c.Message.DecisionId})."))
@@ -121,21 +120,13 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 .Finalize());
 
         During(Reserving,
-            When(Reserved)
+            StartWork(When(Reserved)
                 .Then(c =>
                 {
                     c.Saga.ReservationId = c.Message.TransferId;
                     c.Saga.Reserved = c.Message.Amount;
                 })
-                .ThenAsync(c => Step(c, CadJobSteps.Reserve))
-                .IfElse(c => c.Saga.Prompt is not null && design.Enabled,
-                    ask => ask
-                        .ThenAsync(AskDesignerAsync)
-                        .Schedule(DesignDeadline, c => new CadJobDesignDeadline(c.Saga.CorrelationId))
-                        .TransitionTo(Designing),
-                    produce => produce
-                        .ThenAsync(c => Produce(c, new ProduceCadModel(c.Saga.CorrelationId)))
-                        .TransitionTo(Producing)),
+                .ThenAsync(c => Step(c, CadJobSteps.Reserve))),
             When(Insufficient)
                 .ThenAsync(c => FailAsync(c, CadJobSteps.Reserve,
                     $"Insufficient credits: the job reserves {c.Message.Requested} micro-credits and {c.Message.Available} are available."))
@@ -172,12 +163,9 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 .ThenAsync(c => Produce(c, new ProduceCadModel(c.Saga.CorrelationId, null,
                     $"No LLM designed this job (Inference did not answer within {design.TimeoutSeconds} s); the prompt parser did.", c.Saga.DesignStartedAt)))
                 .TransitionTo(Producing),
-            When(Deadline.Received)
+            ReleaseThenFail(When(Deadline.Received)
                 .Unschedule(DesignDeadline)
-                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"The job did not finish within {settings.JobTimeoutSeconds} s."))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing));
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"The job did not finish within {settings.JobTimeoutSeconds} s."))));
 
         During(Producing,
             When(Produced, c => c.Message.Succeeded)
@@ -192,64 +180,49 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 .ThenAsync(c => Request(c,
                     new RecordUsage(TransferIds.Usage(c.Saga.CorrelationId), c.Saga.AccountId, "cad-render",
                         c.Saga.DesignInputTokens + c.Saga.DesignOutputTokens > 0 ? c.Saga.DesignModel : null, c.Saga.CorrelationId.ToString(),
-                        c.Saga.DesignInputTokens, c.Saga.DesignOutputTokens, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId)))
+                        c.Saga.DesignInputTokens, c.Saga.DesignOutputTokens, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId)
+                    with { RunId = c.Saga.Funding?.RunId ?? c.Saga.CorrelationId.ToString() }))
                 .TransitionTo(Metering),
-            When(Produced, c => !c.Message.Succeeded)
-                .Then(c => Remember(c.Saga, c.Message.FailedStep ?? CadJobSteps.Render, c.Message.Reason ?? "The model could not be produced."))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing),
-            When(Deadline.Received)
-                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"The job did not finish within {settings.JobTimeoutSeconds} s."))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing));
+            ReleaseThenFail(When(Produced, c => !c.Message.Succeeded)
+                .Then(c => Remember(c.Saga, c.Message.FailedStep ?? CadJobSteps.Render, c.Message.Reason ?? "The model could not be produced."))),
+            ReleaseThenFail(When(Deadline.Received)
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"The job did not finish within {settings.JobTimeoutSeconds} s."))));
 
         // Billing captures 1 micro-credit or more: a free job (no render price set, as in a fresh
         // standalone install) releases its reservation and is done. Should that release be lost, the
         // reservation expires in Billing by itself.
+        // A job paid from a caller's reservation is settled by the caller's capture: metered is done.
         During(Metering,
-            When(Metered, c => Math.Min(c.Message.Charge, c.Saga.Reserved) <= 0)
+            When(Metered, c => c.Saga.Funding is not null)
+                .ThenAsync(c => CompleteAsync(c, Math.Min(c.Message.Charge, c.Saga.Reserved)))
+                .Unschedule(Deadline)
+                .Finalize(),
+            When(Metered, c => c.Saga.Funding is null && Math.Min(c.Message.Charge, c.Saga.Reserved) <= 0)
                 .ThenAsync(c => Request(c, new ReleaseCredits(TransferIds.Release(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!)))
                 .ThenAsync(c => CompleteAsync(c, 0))
                 .Unschedule(Deadline)
                 .Finalize(),
-            When(Metered, c => Math.Min(c.Message.Charge, c.Saga.Reserved) > 0)
+            When(Metered, c => c.Saga.Funding is null && Math.Min(c.Message.Charge, c.Saga.Reserved) > 0)
                 .Then(c => c.Saga.Charge = Math.Min(c.Message.Charge, c.Saga.Reserved))
                 .ThenAsync(c => Request(c,
                     new CaptureCredits(TransferIds.Capture(c.Saga.CorrelationId), c.Saga.AccountId, c.Saga.ReservationId!, c.Saga.Charge)))
                 .TransitionTo(Capturing),
-            When(Rejected)
-                .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused to meter the render ({c.Message.Reason}): {c.Message.Detail}"))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing),
-            When(Insufficient)
-                .Then(c => Remember(c.Saga, CadJobSteps.Settle, "Billing refused to meter the render: insufficient credits."))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing),
-            When(Deadline.Received)
-                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not meter the render within {settings.JobTimeoutSeconds} s."))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing));
+            ReleaseThenFail(When(Rejected)
+                .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused to meter the render ({c.Message.Reason}): {c.Message.Detail}"))),
+            ReleaseThenFail(When(Insufficient)
+                .Then(c => Remember(c.Saga, CadJobSteps.Settle, "Billing refused to meter the render: insufficient credits."))),
+            ReleaseThenFail(When(Deadline.Received)
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not meter the render within {settings.JobTimeoutSeconds} s."))));
 
         During(Capturing,
             When(Captured)
                 .ThenAsync(c => CompleteAsync(c, c.Message.Captured))
                 .Unschedule(Deadline)
                 .Finalize(),
-            When(Rejected)
-                .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused the capture ({c.Message.Reason}): {c.Message.Detail}"))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing),
-            When(Deadline.Received)
-                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not capture within {settings.JobTimeoutSeconds} s."))
-                .ThenAsync(ReleaseAsync)
-                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
-                .TransitionTo(Releasing));
+            ReleaseThenFail(When(Rejected)
+                .Then(c => Remember(c.Saga, CadJobSteps.Settle, $"Billing refused the capture ({c.Message.Reason}): {c.Message.Detail}"))),
+            ReleaseThenFail(When(Deadline.Received)
+                .Then(c => Remember(c.Saga, CadJobSteps.Timeout, $"Billing did not capture within {settings.JobTimeoutSeconds} s."))));
 
         // The job fails whether or not the release is confirmed: a reservation Billing cannot void
         // (already expired or resolved) holds nothing any more. The deadline is set again on the way
@@ -367,6 +340,50 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 c.Saga.CorrelationId.ToString()),
             c.Saga.CorrelationId);
     }
+
+    /// <summary>
+    /// Pays for the job: from the caller's reservation when it came with funding (nothing to reserve), else by reserving
+    /// <see cref="CadJobOptions.ReserveMicroCredits"/> from the account.
+    /// </summary>
+    private EventActivityBinder<CadJobSaga, T> Pay<T>(EventActivityBinder<CadJobSaga, T> binder)
+        where T : class =>
+        binder.IfElse(c => c.Saga.Funding is not null,
+            funded => StartWork(funded.Then(c =>
+            {
+                c.Saga.ReservationId = c.Saga.Funding!.ReservationId;
+                c.Saga.Reserved = c.Saga.Funding.Limit;
+            })),
+            owned => owned
+                .ThenAsync(ReserveAsync)
+                .TransitionTo(Reserving));
+
+    /// <summary>Once paid for: ask the LLM designer (prompt jobs, when one is configured) or produce the model at once.</summary>
+    private EventActivityBinder<CadJobSaga, T> StartWork<T>(EventActivityBinder<CadJobSaga, T> binder)
+        where T : class =>
+        binder.IfElse(c => c.Saga.Prompt is not null && _design.Enabled,
+            ask => ask
+                .ThenAsync(AskDesignerAsync)
+                .Schedule(DesignDeadline, c => new CadJobDesignDeadline(c.Saga.CorrelationId))
+                .TransitionTo(Designing),
+            produce => produce
+                .ThenAsync(c => Produce(c, new ProduceCadModel(c.Saga.CorrelationId)))
+                .TransitionTo(Producing));
+
+    /// <summary>
+    /// A failure after the job was paid for: release the job's own reservation, then fail (the deadline is set again,
+    /// so an unanswered release still ends the job). A caller's reservation is the caller's to settle: fail at once.
+    /// </summary>
+    private EventActivityBinder<CadJobSaga, T> ReleaseThenFail<T>(EventActivityBinder<CadJobSaga, T> binder)
+        where T : class =>
+        binder.IfElse(c => c.Saga.Funding is not null,
+            funded => funded
+                .ThenAsync(c => FailAsync(c, c.Saga.FailedStep!, c.Saga.FailureReason!))
+                .Unschedule(Deadline)
+                .Finalize(),
+            owned => owned
+                .ThenAsync(ReleaseAsync)
+                .Schedule(Deadline, c => new CadJobDeadline(c.Saga.CorrelationId))
+                .TransitionTo(Releasing));
 
     private static void Remember(CadJobSaga saga, string step, string reason)
     {

@@ -24,9 +24,12 @@ public sealed class CadJobSubmissions(
 {
     public const int MaxKeyLength = 255;
 
-    /// <summary>The job made (or made before, for a replayed key), or <see cref="SubmitOutcome.Conflict"/> when the key came with another request.</summary>
+    /// <summary>
+    /// The job made (or made before, for a replayed key), or <see cref="SubmitOutcome.Conflict"/> when the key came with another request.
+    /// <paramref name="funding"/> (a caller's reservation that pays) is not part of the request's identity: a caller's retry may hold the same job.
+    /// </summary>
     public async Task<SubmitOutcome> SubmitAsync(Guid accountId, string? prompt, string? templateId, IReadOnlyDictionary<string, double>? parameters,
-        string? idempotencyKey, CancellationToken cancellationToken)
+        string? idempotencyKey, CadJobFunding? funding, CancellationToken cancellationToken)
     {
         var jobId = NewId.NextGuid();
         var hash = idempotencyKey is null ? null : RequestHash(prompt, templateId, parameters);
@@ -57,7 +60,7 @@ public sealed class CadJobSubmissions(
         using (AmbientTransaction.Enter(database, connection, transaction))
         {
             await store.CreateAsync(jobId, accountId, prompt, templateId, parameters, cancellationToken);
-            await outbox.PublishAsync(new CadJobSubmitted(jobId, accountId, prompt, clock.GetUtcNow()), cancellationToken);
+            await outbox.PublishAsync(new CadJobSubmitted(jobId, accountId, prompt, clock.GetUtcNow(), funding), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -3,8 +3,11 @@ namespace Platform.Contracts.CadGenerator;
 // CadGenerator's job events. A job turns a prompt or a template + parameters into a validated STL;
 // it ends with exactly one of CadJobCompleted or CadJobFailed. Charges are integer micro-credits.
 
-/// <summary>A CAD job was accepted (state queued); CadJobSaga takes it from here. <paramref name="Prompt"/> is null for template jobs.</summary>
-public sealed record CadJobSubmitted(Guid JobId, Guid AccountId, string? Prompt, DateTimeOffset SubmittedAt);
+/// <summary>
+/// A CAD job was accepted (state queued); CadJobSaga takes it from here. <paramref name="Prompt"/> is null for template jobs;
+/// <paramref name="Funding"/> is set when a caller's reservation pays for it (see <see cref="SubmitCadJob"/>).
+/// </summary>
+public sealed record CadJobSubmitted(Guid JobId, Guid AccountId, string? Prompt, DateTimeOffset SubmittedAt, CadJobFunding? Funding = null);
 
 /// <summary>The job's STL is stored and passed every mesh check; <paramref name="Charged"/> micro-credits were captured.</summary>
 public sealed record CadJobCompleted(
