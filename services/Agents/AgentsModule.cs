@@ -36,6 +36,7 @@ public static class AgentsModule
         builder.Services.AddScoped<IToolRunner, RetrievalSearchRunner>();
         builder.Services.AddScoped<IToolRunner, InferenceGenerateRunner>();
         builder.Services.AddScoped<IToolRunner, InferenceClassifyRunner>();
+        builder.Services.AddScoped<IToolRunner, CadGenerateRunner>();
         builder.Services.AddScoped<IToolRunner, HttpToolRunner>();
         builder.Services.AddHttpClient(HttpToolRunner.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(HttpToolRunner.CreateHandler);

@@ -31,6 +31,7 @@ public abstract class AgentsPlatform : IAsyncLifetime
             retrieval.search: {risk: low}
             inference.classify: {risk: low}
             inference.generate: {risk: medium}
+            cad.generate: {risk: medium}
             items.get: {risk: low}
             echo.post: {risk: low}
             flaky.get: {risk: low}

@@ -40,7 +40,6 @@ public sealed class RunsApiTests(StandalonePlatform platform)
         { """{"goal":"g","plan":{"steps":[{"tool":"items.get","arguments":{"id":5}}]},"budget":100}""", "plan.steps[0].arguments.id", "string" },
         { """{"goal":"g","plan":{"steps":[{"tool":"retrieval.search","arguments":{"query":"q","topK":500}}]},"budget":100}""", "plan.steps[0].arguments.topK", "at most 100" },
         { """{"goal":"g","plan":{"steps":[{"tool":"retrieval.search","arguments":{"query":"q","extra":1}}]},"budget":100}""", "plan.steps[0].arguments.extra", "not an argument" },
-        { """{"goal":"g","plan":{"steps":[{"tool":"cad.generate","arguments":{"prompt":"a cube"}}]},"budget":100}""", "plan.steps[0].tool", "CadGenerator" },
         { """{"goal":"g","plan":{"steps":[{"id":"a","tool":"items.get","arguments":{"id":"1"}},{"id":"a","tool":"items.get","arguments":{"id":"2"}}]},"budget":100}""", "plan.steps[1].id", "unique" },
         { """{"goal":"g","plan":{"steps":[{"id":"a b","tool":"items.get","arguments":{"id":"1"}}]},"budget":100}""", "plan.steps[0].id", "letters" },
         { """{"goal":"g","plan":{"steps":[{"id":"a","tool":"items.get","arguments":{"id":{"$ref":"steps.b.output"}}},{"id":"b","tool":"items.get","arguments":{"id":"2"}}]},"budget":100}""", "plan.steps[0].arguments.id", "not an earlier step" },

@@ -19,6 +19,9 @@ public sealed class StandalonePlatform : AgentsPlatform
 
     public override HttpClient SafetyGuard => _safetyGuard;
 
+    /// <summary>CadGenerator's API (standalone only: the distributed fixture runs no CadGenerator).</summary>
+    public HttpClient Cad { get; private set; } = null!;
+
     public override string Diagnostics() => _host.Tail(60);
 
     protected override async Task StartServicesAsync()
@@ -36,6 +39,7 @@ public sealed class StandalonePlatform : AgentsPlatform
         _agents = Client(PlatformServices.Agents);
         _billing = Client(PlatformServices.Billing);
         _safetyGuard = Client(PlatformServices.SafetyGuard);
+        Cad = Client(PlatformServices.CadGenerator);
     }
 
     protected override async Task StopServicesAsync()
@@ -43,6 +47,7 @@ public sealed class StandalonePlatform : AgentsPlatform
         _agents?.Dispose();
         _billing?.Dispose();
         _safetyGuard?.Dispose();
+        Cad?.Dispose();
         if (_host is not null)
         {
             await _host.DisposeAsync();

@@ -5,9 +5,10 @@ namespace Platform.Testing;
 
 /// <summary>
 /// All seven services, each its own process, on a fresh RabbitMQ virtual host and fresh PostgreSQL
-/// databases: distributed mode as it runs on a machine. Share it with <c>IClassFixture</c>.
+/// databases: distributed mode as it runs on a machine. Share it with <c>IClassFixture</c>; a subclass may add
+/// settings (<see cref="Configure"/>).
 /// </summary>
-public sealed class DistributedPlatform : IAsyncLifetime
+public class DistributedPlatform : IAsyncLifetime
 {
     private static readonly Dictionary<string, string> Projects = new()
     {
@@ -38,7 +39,9 @@ public sealed class DistributedPlatform : IAsyncLifetime
     {
         VirtualHost = await TestServers.CreateVirtualHostAsync();
         Databases = await TestServers.CreatePostgresPrefixAsync();
-        Environment = PlatformSettings.Distributed(VirtualHost, Databases);
+        var environment = PlatformSettings.Distributed(VirtualHost, Databases);
+        Configure(environment);
+        Environment = environment;
         var starting = Projects.ToDictionary(
             p => p.Key,
             p => ServiceProcess.StartAsync(p.Key, RepositoryPaths.ServiceDll(p.Value), Environment, readyTimeout: TimeSpan.FromSeconds(120)));
@@ -54,6 +57,11 @@ public sealed class DistributedPlatform : IAsyncLifetime
                 _services[service] = task.Result;
             }
         }
+    }
+
+    /// <summary>Settings every service gets on top of the distributed ones.</summary>
+    protected virtual void Configure(IDictionary<string, string> environment)
+    {
     }
 
     public async ValueTask DisposeAsync()

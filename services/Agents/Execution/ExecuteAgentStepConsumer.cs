@@ -27,9 +27,12 @@ public sealed class ExecuteAgentStepConsumer(
     TransactionalOutbox outbox,
     ILogger<ExecuteAgentStepConsumer> logger) : IConsumer<ExecuteAgentStep>
 {
-    /// <summary>Tools without side effects: an attempt interrupted by a crash may be called again as the next attempt.</summary>
-    private static readonly HashSet<string> ReadOnlyTools =
-        [BuiltInTools.RetrievalSearch, BuiltInTools.InferenceClassify, BuiltInTools.InferenceGenerate];
+    /// <summary>
+    /// Tools an attempt interrupted by a crash may call again as the next attempt: those without side effects, and
+    /// cad.generate, whose jobs are keyed by step (the next attempt finds the job the interrupted one submitted).
+    /// </summary>
+    private static readonly HashSet<string> RepeatableTools =
+        [BuiltInTools.RetrievalSearch, BuiltInTools.InferenceClassify, BuiltInTools.InferenceGenerate, BuiltInTools.CadGenerate];
 
     public async Task Consume(ConsumeContext<ExecuteAgentStep> context)
     {
@@ -97,7 +100,8 @@ public sealed class ExecuteAgentStepConsumer(
         activity?.SetTag("agents.step", m.StepIndex);
         activity?.SetTag("agents.tool", tool.Name);
         var started = Stopwatch.GetTimestamp();
-        var result = await runner.RunAsync(new ToolCall(m.RunId, m.AccountId, m.StepIndex, m.Attempt, tool, m.Input, m.AllowedDomains), ct);
+        var result = await runner.RunAsync(new ToolCall(m.RunId, m.AccountId, m.StepIndex, m.Attempt, tool, m.Input, m.AllowedDomains,
+            m.ReservationId, m.EstimatedCost), ct);
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         AgentsTelemetry.ToolDuration.Record(elapsed, new KeyValuePair<string, object?>("tool", tool.BuiltIn ? tool.Name : "http"),
             new KeyValuePair<string, object?>("outcome", result.ErrorKind ?? "success"));
@@ -200,7 +204,12 @@ public sealed class ExecuteAgentStepConsumer(
     {
         if (result.Usage is not { } usage)
         {
-            return (0, result);
+            if (result.MeteredCost > 0)
+            {
+                AgentsTelemetry.StepCost.Add(result.MeteredCost, new KeyValuePair<string, object?>("tool", m.Tool));
+            }
+
+            return (result.MeteredCost, result);
         }
 
         var client = clients.CreateRequestClient<RecordUsage>(RequestTimeout.After(s: 30));
@@ -232,8 +241,8 @@ public sealed class ExecuteAgentStepConsumer(
         }
     }
 
-    private ToolResult Interrupted(ExecuteAgentStep m) => ReadOnlyTools.Contains(m.Tool)
-        ? ToolResult.Transient("the service stopped during the call; the tool has no side effects, so the next attempt calls it again")
+    private ToolResult Interrupted(ExecuteAgentStep m) => RepeatableTools.Contains(m.Tool)
+        ? ToolResult.Transient("the service stopped during the call; calling the tool again repeats no side effect, so the next attempt does")
         : ToolResult.Permanent("the service stopped during the call, which may have reached the tool; it is not called again (no step runs twice)",
             ToolUsage.OneCall);
 

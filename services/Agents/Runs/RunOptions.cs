@@ -35,8 +35,11 @@ public sealed class RunOptions
     /// </summary>
     public long DefaultStepEstimate { get; set; } = 1_000;
 
-    /// <summary>Estimated cost (micro-credits) of one call, per tool name, overriding <see cref="DefaultStepEstimate"/>.</summary>
-    public Dictionary<string, long> ToolEstimates { get; set; } = [];
+    /// <summary>
+    /// Estimated cost (micro-credits) of one call, per tool name, overriding <see cref="DefaultStepEstimate"/>. cad.generate
+    /// starts at 1 credit (what CadGenerator reserves for a job of its own); its job is paid from the run's reservation, at most this.
+    /// </summary>
+    public Dictionary<string, long> ToolEstimates { get; set; } = new() { [Tools.BuiltInTools.CadGenerate] = 1_000_000 };
 
     /// <summary>How long the saga waits for SafetyGuard's or Billing's answer before the run fails (or settlement is retried).</summary>
     public int ServiceTimeoutSeconds { get; set; } = 60;

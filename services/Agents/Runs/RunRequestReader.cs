@@ -19,10 +19,6 @@ public sealed class RunRequestReader(ToolStore tools, IOptions<RunOptions> optio
     public const int MaxAllowedTools = 200;
     public const int MaxDomains = 100;
 
-    /// <summary>Why <c>cad.generate</c> is refused: CadGenerator has no bus command to submit a job, and Agents holds no account keys for its HTTP API.</summary>
-    public const string CadUnavailable =
-        "cad.generate cannot be used in runs yet: CadGenerator accepts jobs only over its HTTP API with the account's own key and has no bus command Agents could send";
-
     public async Task<(RunSpec? Spec, Validator Errors)> ReadAsync(Guid accountId, CreateRunRequest? request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -82,10 +78,6 @@ public sealed class RunRequestReader(ToolStore tools, IOptions<RunOptions> optio
                     if (name is null || await FindTool(name) is null)
                     {
                         errors.Add($"allowedTools[{i}]", $"'{name}' is not a tool of this account (GET /v1/tools lists them)");
-                    }
-                    else if (name == BuiltInTools.CadGenerate)
-                    {
-                        errors.Add($"allowedTools[{i}]", CadUnavailable);
                     }
                     else if (!allowed.Contains(name))
                     {
@@ -169,10 +161,6 @@ public sealed class RunRequestReader(ToolStore tools, IOptions<RunOptions> optio
             else if ((tool = await findTool(step.Tool)) is null)
             {
                 errors.Add($"{field}.tool", $"'{step.Tool}' is not a tool of this account (GET /v1/tools lists them)");
-            }
-            else if (step.Tool == BuiltInTools.CadGenerate)
-            {
-                errors.Add($"{field}.tool", CadUnavailable);
             }
             else if (allowed is not null && !allowed.Contains(step.Tool))
             {

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MassTransit;
+using Platform.Contracts.CadGenerator;
+
+namespace Platform.Agents.Tools.Runners;
+
+/// <summary>
+/// <c>cad.generate</c>: submits a job to CadGenerator over the bus (SubmitCadJob) and follows it (GetCadJob) until
+/// its STL is validated or it fails. The job is paid from the run's reservation, at most the step's estimated cost:
+/// CadGenerator meters the render (and its designer's tokens) against it and the run's capture settles it, so the
+/// account pays once, within the run's budget. The job is keyed by step: an attempt after a timeout or a crash finds
+/// the job the first attempt submitted instead of making a second one.
+/// </summary>
+public sealed class CadGenerateRunner(IScopedClientFactory clients, ILogger<CadGenerateRunner> logger) : IToolRunner
+{
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(2);
+
+    public bool Runs(ToolDefinition tool) => tool.BuiltIn && tool.Name == BuiltInTools.CadGenerate;
+
+    public async Task<ToolResult> RunAsync(ToolCall call, CancellationToken cancellationToken)
+    {
+        var input = call.Input;
+        var prompt = input.TryGetProperty("prompt", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        var template = input.TryGetProperty("template", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        Dictionary<string, double>? parameters = null;
+        if (input.TryGetProperty("parameters", out var values) && values.ValueKind == JsonValueKind.Object)
+        {
+            parameters = values.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetDouble());
+        }
+
+        if (call.ReservationId is null || call.EstimatedCost <= 0)
+        {
+            return ToolResult.Permanent("cad.generate is paid from the run's reservation and the step has none (or an estimated cost of 0)");
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(call.Tool.TimeoutSeconds * (double)Stopwatch.Frequency);
+        Guid jobId;
+        try
+        {
+            var submit = clients.CreateRequestClient<SubmitCadJob>(RequestTimeout.After(s: 30));
+            var response = await submit.GetResponse<CadJobAccepted, CadJobRejected>(new SubmitCadJob(call.AccountId, call.StepKey, prompt, template,
+                parameters, new CadJobFunding(call.ReservationId, call.EstimatedCost, call.RunId.ToString())), cancellationToken);
+            if (response.Is(out Response<CadJobRejected>? rejected))
+            {
+                return ToolResult.Permanent($"CadGenerator refused the job ({rejected.Message.Reason}): {rejected.Message.Detail}");
+            }
+
+            response.Is(out Response<CadJobAccepted>? accepted);
+            jobId = accepted!.Message.JobId;
+            logger.LogInformation("Run {RunId} step {StepIndex} attempt {Attempt}: CAD job {JobId} {Action}", call.RunId, call.StepIndex, call.Attempt,
+                jobId, accepted.Message.Replayed ? "found from an earlier attempt" : "submitted");
+        }
+        catch (RequestTimeoutException)
+        {
+            return ToolResult.Transient("CadGenerator did not answer the job submission within 30 s");
+        }
+        catch (RequestFaultException fault)
+        {
+            return ToolResult.Transient($"CadGenerator failed to take the job: {fault.Fault?.Exceptions.FirstOrDefault()?.Message ?? fault.Message}");
+        }
+
+        var poll = clients.CreateRequestClient<GetCadJob>(RequestTimeout.After(s: 30));
+        var wait = FirstPoll;
+        string? state = null;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(wait, cancellationToken);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestPoll.Ticks));
+            CadJobStatus status;
+            try
+            {
+                status = (await poll.GetResponse<CadJobStatus>(new GetCadJob(call.AccountId, jobId), cancellationToken)).Message;
+            }
+            catch (RequestTimeoutException)
+            {
+                continue;
+            }
+
+            if (!status.Found)
+            {
+                return ToolResult.Permanent($"CadGenerator no longer knows CAD job {jobId}");
+            }
+
+            state = status.State;
+            if (state == "done")
+            {
+                return ToolResult.MeteredSuccess(Output(status), status.Charged);
+            }
+
+            if (state == "failed")
+            {
+                return ToolResult.Permanent($"CAD job {jobId} failed at {status.FailedStep}: {status.FailureReason}");
+            }
+        }
+
+        // The job goes on; the next attempt (same step key) follows the same job rather than submitting another.
+        return ToolResult.Transient($"CAD job {jobId} was still {state ?? "queued"} after {call.Tool.TimeoutSeconds} s");
+    }
+
+    private static JsonObject Output(CadJobStatus status) => new()
+    {
+        ["jobId"] = status.JobId,
+        ["state"] = status.State,
+        ["templateId"] = status.TemplateId,
+        ["parameters"] = status.Parameters is null
+            ? null
+            : new JsonObject(status.Parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+        ["triangles"] = status.Triangles,
+        ["volume"] = status.Volume,
+        ["renderMilliseconds"] = status.RenderMilliseconds,
+        ["chargedMicroCredits"] = status.Charged,
+        ["stl"] = $"/v1/cad/jobs/{status.JobId}/model.stl",
+        ["scad"] = $"/v1/cad/jobs/{status.JobId}/model.scad",
+        ["notes"] = new JsonArray([.. status.Notes.Select(n => (JsonNode?)JsonValue.Create(n))]),
+    };
+}
