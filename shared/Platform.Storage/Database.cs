@@ -53,6 +53,10 @@ public sealed class Database : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 
+    private static bool ExplicitPoolSize(string connectionString) =>
+        connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase) ||
+        connectionString.Contains("maxpoolsize", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Builds the database for <paramref name="service"/> from the shared storage settings.</summary>
     public static Database Create(string service, StorageOptions options, string? connectionStringOverride)
     {
@@ -62,6 +66,13 @@ public sealed class Database : IAsyncDisposable
             if (connectionStringOverride is null || string.IsNullOrEmpty(builder.Database))
             {
                 builder.Database = options.DatabasePrefix + service.ToLowerInvariant();
+            }
+
+            if (connectionStringOverride is null || !ExplicitPoolSize(connectionStringOverride))
+            {
+                builder.MaxPoolSize = options.MaxPoolSize >= 1
+                    ? options.MaxPoolSize
+                    : throw new InvalidOperationException($"Storage:MaxPoolSize must be at least 1 (it is {options.MaxPoolSize}).");
             }
 
             return new Database(service, DatabaseProvider.Postgres, builder.ConnectionString);

@@ -22,4 +22,12 @@ public sealed class StorageOptions
 
     /// <summary>Prefix of each service's PostgreSQL database name (tests use a unique one per run).</summary>
     public string DatabasePrefix { get; set; } = "platform_";
+
+    /// <summary>
+    /// Most PostgreSQL connections one service holds open (its pool). PostgreSQL's default max_connections is 100 and
+    /// the seven services share it: with Npgsql's own default of 100 per service, a burst (100 agent runs at once) took
+    /// every slot and the next connection failed; with a bounded pool a burst waits for a free connection instead.
+    /// A <c>Maximum Pool Size</c> in a whole connection string (<c>ConnectionStrings__{Service}</c>) wins.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 20;
 }

@@ -33,12 +33,14 @@ public sealed class ToolStore([FromKeyedServices(AgentsModule.Name)] Database da
         return rows == 1;
     }
 
+    /// <summary>The account's tool by name; inside the run saga it reads on the saga's own connection (see <see cref="DatabaseLease"/>).</summary>
     public async Task<ToolDefinition?> FindAsync(Guid accountId, string name, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ToolRow>(new CommandDefinition(
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var row = await lease.Connection.QuerySingleOrDefaultAsync<ToolRow>(new CommandDefinition(
             $"SELECT {Columns} FROM http_tools WHERE account_id = @accountId AND name = @name",
             new { accountId = accountId.ToString(), name },
+            lease.Transaction,
             cancellationToken: cancellationToken));
         return row?.ToTool();
     }
