@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Platform.Benchmarks.Framework;
+using Platform.Benchmarks.Scenarios.Agents;
 using Platform.Benchmarks.Scenarios.Billing;
 using Platform.Benchmarks.Scenarios.Bus;
 using Platform.Benchmarks.Scenarios.Cad;
@@ -20,7 +21,8 @@ var registry = new ScenarioRegistry()
     .Add(new EmbeddingsScenario())
     .Add(new CadScenario())
     .Add(new EventsScenario())
-    .Add(new IngestScenario());
+    .Add(new IngestScenario())
+    .Add(new AgentsScenario());
 
 string? scenarioName = null;
 string? outPath = null;
