@@ -85,6 +85,23 @@ public sealed class AgentsScenario : IScenario
             cpuDirect += MachineCpu(CpuSample.Take() - cpuBefore);
         }
 
+        // The floor: one run at a time, so no step waits behind another run's work (latency, not throughput).
+        var alone = new List<double>();
+        var aloneRuns = context.Quick ? 2 : 5;
+        context.Progress.WriteLine($"alone: {aloneRuns} runs of {stepsPerRun} steps, one after another");
+        for (var i = 0; i < aloneRuns; i++)
+        {
+            foreach (var run in await RunBatchAsync(client, 1, stepsPerRun, ct))
+            {
+                var steps = run.GetProperty("steps").EnumerateArray().ToList();
+                for (var j = 1; j < steps.Count; j++)
+                {
+                    alone.Add((Time(steps[j], "finishedAt") - Time(steps[j - 1], "finishedAt")).TotalMilliseconds - steps[j].GetProperty("toolMs").GetDouble());
+                }
+            }
+        }
+
+        alone.Sort();
         var directStats = LatencyStats.From(direct, directElapsed);
         overheads.Sort();
         cycles.Sort();
@@ -107,6 +124,7 @@ public sealed class AgentsScenario : IScenario
             ["machine_cpu_ms_per_step"] = Math.Round(cpuPlatform.TotalMilliseconds / (rounds * ConcurrentRuns * stepsPerRun), 3),
             // This process alone: the three modules (and the polling client and the tool server, which cost little).
             ["process_cpu_ms_per_step"] = Math.Round(cpuProcess.TotalMilliseconds / (rounds * ConcurrentRuns * stepsPerRun), 3),
+            ["overhead_ms_one_run_at_a_time"] = Describe(alone),
             ["goal"] = "p50 overhead per step < 10 ms",
         };
         var baseline = new JsonObject
