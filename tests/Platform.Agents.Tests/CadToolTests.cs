@@ -13,18 +13,18 @@ public sealed class CadToolTests(StandalonePlatform platform)
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>A new account with 10 credits runs a one-step plan; returns the account, the run id and the ended run.</summary>
+    private async Task<(TestAccount Account, string RunId, System.Text.Json.JsonElement Done)> RunAsync(string goal, object step, long budget)
+    {
+        var account = await platform.CreateAccountAsync(10_000_000);
+        var runId = (await platform.StartRunAsync(account, new { goal, plan = new { steps = new[] { step } }, budget })).GetProperty("id").GetString()!;
+        return (account, runId, await platform.WaitForStateAsync(account, runId, Wait));
+    }
+
     [Fact]
     public async Task A_template_part_is_made_once_and_its_stl_is_the_accounts()
     {
-        var account = await platform.CreateAccountAsync(10_000_000);
-        var runId = (await platform.StartRunAsync(account, new
-        {
-            goal = "A standoff for the board",
-            plan = new { steps = new object[] { new { id = "part", tool = "cad.generate", arguments = new { template = "standoff", parameters = new { height = 11 } } } } },
-            budget = 2_000_000,
-        })).GetProperty("id").GetString()!;
-
-        var done = await platform.WaitForStateAsync(account, runId, Wait);
+        var (account, _, done) = await RunAsync("A standoff for the board", new { id = "part", tool = "cad.generate", arguments = new { template = "standoff", parameters = new { height = 11 } } }, 2_000_000);
         Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
         var output = done.GetProperty("steps")[0].GetProperty("output");
         Assert.Equal("done", output.GetProperty("state").GetString());
@@ -42,15 +42,7 @@ public sealed class CadToolTests(StandalonePlatform platform)
     [Fact]
     public async Task A_job_cadgenerator_refuses_fails_the_step_permanently_with_its_reason()
     {
-        var account = await platform.CreateAccountAsync(10_000_000);
-        var runId = (await platform.StartRunAsync(account, new
-        {
-            goal = "Make a thing that is not in the library",
-            plan = new { steps = new object[] { new { tool = "cad.generate", arguments = new { template = "teapot" } } } },
-            budget = 2_000_000,
-        })).GetProperty("id").GetString()!;
-
-        var done = await platform.WaitForStateAsync(account, runId, Wait);
+        var (account, runId, done) = await RunAsync("Make a thing that is not in the library", new { tool = "cad.generate", arguments = new { template = "teapot" } }, 2_000_000);
         Assert.Equal("failed", done.GetProperty("state").GetString());
         var error = done.GetProperty("steps")[0].GetProperty("error");
         Assert.Equal("permanent", error.GetProperty("kind").GetString());
@@ -63,15 +55,7 @@ public sealed class CadToolTests(StandalonePlatform platform)
     [Fact]
     public async Task A_job_that_fails_fails_the_step_with_the_step_and_reason_of_the_job()
     {
-        var account = await platform.CreateAccountAsync(10_000_000);
-        var runId = (await platform.StartRunAsync(account, new
-        {
-            goal = "Make something vague",
-            plan = new { steps = new object[] { new { tool = "cad.generate", arguments = new { prompt = "something pretty for my desk" } } } },
-            budget = 2_000_000,
-        })).GetProperty("id").GetString()!;
-
-        var done = await platform.WaitForStateAsync(account, runId, Wait);
+        var (account, _, done) = await RunAsync("Make something vague", new { tool = "cad.generate", arguments = new { prompt = "something pretty for my desk" } }, 2_000_000);
         Assert.Equal("failed", done.GetProperty("state").GetString());
         var error = done.GetProperty("steps")[0].GetProperty("error");
         Assert.Equal("permanent", error.GetProperty("kind").GetString());
@@ -82,15 +66,7 @@ public sealed class CadToolTests(StandalonePlatform platform)
     [Fact]
     public async Task A_budget_below_the_cad_estimate_does_not_start_the_job()
     {
-        var account = await platform.CreateAccountAsync(10_000_000);
-        var runId = (await platform.StartRunAsync(account, new
-        {
-            goal = "A hook, cheaply",
-            plan = new { steps = new object[] { new { tool = "cad.generate", arguments = new { template = "hook" } } } },
-            budget = 500_000,
-        })).GetProperty("id").GetString()!;
-
-        var done = await platform.WaitForStateAsync(account, runId, Wait);
+        var (account, _, done) = await RunAsync("A hook, cheaply", new { tool = "cad.generate", arguments = new { template = "hook" } }, 500_000);
         Assert.Equal("budget_exhausted", done.GetProperty("state").GetString());
         Assert.Equal("skipped", done.GetProperty("steps")[0].GetProperty("state").GetString());
         using var jobs = await platform.Cad.SendAsync(Request(HttpMethod.Get, "/v1/cad/jobs", account.Key), Cancel);
