@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
-using Platform.Inference.Tokenizers.WordPiece;
+using Platform.Tokenizers.WordPiece;
 
 namespace Platform.Inference.Models;
 

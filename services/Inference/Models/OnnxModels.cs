@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Batching;
-using Platform.Inference.Tokenizers.WordPiece;
+using Platform.Tokenizers.WordPiece;
 
 namespace Platform.Inference.Models;
 

@@ -22,4 +22,4 @@ nice -n 10 /usr/bin/python3 "$here/train_embedder.py" \
 
 /usr/bin/python3 "$here/wordpiece.py" --fixture \
   "$root/services/Inference/models/platform-embed-256/vocab.txt" \
-  "$root/tests/Platform.Inference.Tests/Fixtures/wordpiece.jsonl"
+  "$root/tests/Platform.Tokenizers.Tests/Fixtures/wordpiece.jsonl"

@@ -1,7 +1,7 @@
 """BERT's uncased tokenizer (basic tokenizer + WordPiece), as in google-research/bert tokenization.py.
 
-The C# tokenizer (services/Inference/Tokenizers/WordPiece/) must give the same ids for every text;
-tests/Platform.Inference.Tests/Fixtures/wordpiece.jsonl holds ids produced by this file
+The C# tokenizer (shared/Platform.Tokenizers/WordPiece/) must give the same ids for every text;
+tests/Platform.Tokenizers.Tests/Fixtures/wordpiece.jsonl holds ids produced by this file
 (`python3 wordpiece.py --fixture` regenerates it).
 
 One deliberate, documented difference from the reference: lower-casing is per code point

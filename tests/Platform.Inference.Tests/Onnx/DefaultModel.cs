@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Batching;
 using Platform.Inference.Models;
-using Platform.Inference.Tokenizers.WordPiece;
+using Platform.Tokenizers.WordPiece;
 
 namespace Platform.Inference.Tests.Onnx;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Inference;
-using Platform.Inference.Tokenizers.WordPiece;
+using Platform.Tokenizers.WordPiece;
 using Xunit;
 
 namespace Platform.Inference.Tests.Onnx;

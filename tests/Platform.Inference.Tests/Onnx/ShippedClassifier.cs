@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Models;
-using Platform.Inference.Tokenizers.WordPiece;
+using Platform.Tokenizers.WordPiece;
 
 namespace Platform.Inference.Tests.Onnx;
 

@@ -1,4 +1,4 @@
-namespace Platform.Inference.Tokenizers.WordPiece;
+namespace Platform.Tokenizers.WordPiece;
 
 /// <summary>Token ids of one text; <see cref="FullLength"/> counts them before truncation.</summary>
 public sealed record EncodedText(int[] Ids, int FullLength)

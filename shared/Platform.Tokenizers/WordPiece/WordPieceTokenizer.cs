@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Platform.Inference.Tokenizers.WordPiece;
+namespace Platform.Tokenizers.WordPiece;
 
 /// <summary>
 /// BERT's uncased tokenizer: text cleaning, CJK isolation, per-code-point lower-casing, accent
@@ -20,6 +20,9 @@ public sealed class WordPieceTokenizer
     private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly bool _lowercase;
+
+    [ThreadStatic]
+    private static List<int>? t_scratch;
 
     public WordPieceTokenizer(IEnumerable<string> vocabulary, bool lowercase = true)
     {
@@ -65,18 +68,7 @@ public sealed class WordPieceTokenizer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
         var ids = new List<int>((text.Length / 4) + 2) { ClsId };
-        if (System.Text.Ascii.IsValid(text))
-        {
-            AppendAscii(text, ids);
-        }
-        else
-        {
-            foreach (var word in BasicTokenize(text))
-            {
-                AppendWordPieces(word, ids);
-            }
-        }
-
+        AppendPieces(text, ids);
         ids.Add(SepId);
         var fullLength = ids.Count;
         if (ids.Count > maxLength)
@@ -89,11 +81,108 @@ public sealed class WordPieceTokenizer
     }
 
     /// <summary>
+    /// How many WordPiece tokens <paramref name="text"/> is, without <c>[CLS]</c> and <c>[SEP]</c>: what
+    /// <see cref="Encode"/> gives as <see cref="EncodedText.FullLength"/> less two. Pure ASCII text allocates
+    /// nothing (the ids go to a per-thread scratch list), so callers may count many small pieces.
+    /// </summary>
+    public int CountTokens(ReadOnlySpan<char> text)
+    {
+        var ids = t_scratch ??= new List<int>(256);
+        ids.Clear();
+        AppendPieces(text, ids);
+        var count = ids.Count;
+
+        // One huge text should not pin a huge list to the thread for good.
+        if (ids.Capacity > 1 << 16)
+        {
+            t_scratch = null;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The words of <c>text[start..end)</c> as the basic tokenizer separates them (at white space, around
+    /// each punctuation character and each CJK ideograph), located in <paramref name="text"/> itself, each with
+    /// its <see cref="CountTokens"/>; appended to <paramref name="words"/>. White space is in no word; control
+    /// characters (which the tokenizer drops) join their neighbours, as they do there. The counts add up: the
+    /// tokens of a stretch cut between two words are the sum of its words' tokens, except where lower-casing
+    /// or accent stripping turns a character into punctuation (or back), so a caller that needs a bound checks
+    /// the stretch itself with <see cref="CountTokens"/>.
+    /// </summary>
+    public void FindWords(string text, int start, int end, List<WordSpan> words)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(end, text.Length);
+        var runStart = -1;
+        var runEnd = -1;
+        var i = start;
+        while (i < end)
+        {
+            // A lone surrogate decodes as U+FFFD, which cleaning drops, as it does there.
+            Rune.DecodeFromUtf16(text.AsSpan(i, end - i), out var rune, out var consumed);
+            var value = rune.Value;
+            if (IsWhitespace(rune) || value is 0x2028 or 0x2029)
+            {
+                Flush();
+            }
+            else if (value is 0 or 0xFFFD || IsControl(rune))
+            {
+                // Dropped by cleaning without splitting: part of the word around it, if any.
+            }
+            else if (IsCjk(value) || IsPunctuation(rune))
+            {
+                Flush();
+                words.Add(new WordSpan(i, consumed, CountTokens(text.AsSpan(i, consumed))));
+            }
+            else
+            {
+                if (runStart < 0)
+                {
+                    runStart = i;
+                }
+
+                runEnd = i + consumed;
+            }
+
+            i += consumed;
+        }
+
+        Flush();
+
+        void Flush()
+        {
+            if (runStart >= 0)
+            {
+                words.Add(new WordSpan(runStart, runEnd - runStart, CountTokens(text.AsSpan(runStart, runEnd - runStart))));
+                runStart = -1;
+            }
+        }
+    }
+
+    /// <summary>The pieces of <paramref name="text"/>, without [CLS]/[SEP], appended to <paramref name="ids"/>.</summary>
+    private void AppendPieces(ReadOnlySpan<char> text, List<int> ids)
+    {
+        if (System.Text.Ascii.IsValid(text))
+        {
+            AppendAscii(text, ids);
+        }
+        else
+        {
+            foreach (var word in BasicTokenize(text.ToString()))
+            {
+                AppendWordPieces(word, ids);
+            }
+        }
+    }
+
+    /// <summary>
     /// The same pipeline for pure ASCII text, without allocating a string per character or word:
     /// ASCII has no accents to strip, no CJK and no Unicode spaces, so cleaning, lower-casing and the
     /// punctuation split are per character, and each word is looked up as a span.
     /// </summary>
-    private void AppendAscii(string text, List<int> ids)
+    private void AppendAscii(ReadOnlySpan<char> text, List<int> ids)
     {
         var length = text.Length;
         Span<char> word = length <= 512 ? stackalloc char[length] : new char[length];

@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Platform.Tokenizers.WordPiece;
+using Xunit;
+
+namespace Platform.Tokenizers.Tests;
+
+public sealed class WordPieceTokenizerTests
+{
+    private static readonly WordPieceTokenizer Tokenizer = WordPieceTokenizer.Load(Path.Combine(AppContext.BaseDirectory, "vocab.txt"), lowercase: true);
+
+    public static TheoryData<string, int[]> Fixture()
+    {
+        // Ids written by the training tokenizer (services/Inference/training/wordpiece.py --fixture).
+        var data = new TheoryData<string, int[]>();
+        foreach (var line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "wordpiece.jsonl")))
+        {
+            using var json = JsonDocument.Parse(line);
+            data.Add(json.RootElement.GetProperty("text").GetString()!, [.. json.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32())]);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixture))]
+    public void Gives_the_ids_of_the_training_tokenizer(string text, int[] expected)
+    {
+        Assert.Equal(expected, Tokenizer.Encode(text, 512).Ids);
+    }
+
+    [Fact]
+    public void Matches_bert_base_uncased_on_known_tokenisations()
+    {
+        // Hugging Face's BertTokenizer (bert-base-uncased): "unaffable" -> una ##ffa ##ble; "Hello, world!" -> hello , world !
+        Assert.Equal([Tokenizer.ClsId, 14477, 20961, 3468, Tokenizer.SepId], Tokenizer.Encode("unaffable", 512).Ids);
+        Assert.Equal([101, 7592, 1010, 2088, 999, 102], Tokenizer.Encode("Hello, world!", 512).Ids);
+    }
+
+    [Fact]
+    public void Truncation_keeps_sep_last_and_reports_the_full_length()
+    {
+        var encoded = Tokenizer.Encode(string.Join(' ', Enumerable.Repeat("word", 50)), 10);
+
+        Assert.Equal(10, encoded.Ids.Length);
+        Assert.Equal(Tokenizer.SepId, encoded.Ids[^1]);
+        Assert.Equal(52, encoded.FullLength);
+        Assert.True(encoded.Truncated);
+    }
+
+    [Fact]
+    public void A_word_longer_than_the_limit_is_one_unknown_token()
+    {
+        Assert.Equal([Tokenizer.ClsId, Tokenizer.UnknownId, Tokenizer.SepId], Tokenizer.Encode(new string('a', WordPieceTokenizer.MaxCharsPerWord + 1), 512).Ids);
+    }
+
+    [Fact]
+    public void The_ascii_path_gives_the_ids_of_the_unicode_path()
+    {
+        // Pure ASCII text takes an allocation-free path; appending a separate non-ASCII word sends the
+        // same text through the general (Unicode) path, whose ids must start with the ASCII path's.
+        var random = new Random(20261122);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n\r!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u0001\u001f\u007f";
+        var words = new[] { "running", "unaffable", "PostgreSQL", "x86_64", "e-mail", "don't", "libxml2-dev", new string('z', WordPieceTokenizer.MaxCharsPerWord + 3) };
+        for (var sample = 0; sample < 400; sample++)
+        {
+            var text = new System.Text.StringBuilder();
+            for (var part = random.Next(1, 12); part > 0; part--)
+            {
+                if (random.Next(3) == 0)
+                {
+                    text.Append(words[random.Next(words.Length)]);
+                }
+                else
+                {
+                    for (var n = random.Next(1, 9); n > 0; n--)
+                    {
+                        text.Append(alphabet[random.Next(alphabet.Length)]);
+                    }
+                }
+            }
+
+            var ascii = Tokenizer.Encode(text.ToString(), 512).Ids;
+            var unicode = Tokenizer.Encode(text + " \u00e9", 512).Ids;
+            var accent = Tokenizer.Encode("\u00e9", 512).Ids;
+            Assert.Equal([.. ascii[..^1], .. accent[1..]], unicode);
+        }
+    }
+    [Theory]
+    [MemberData(nameof(Fixture))]
+    public void Counting_gives_the_encoded_length_without_cls_and_sep(string text, int[] expected)
+    {
+        Assert.Equal(expected.Length - 2, Tokenizer.CountTokens(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixture))]
+    public void Words_are_found_in_the_original_text_and_their_counts_add_up(string text, int[] expected)
+    {
+        var words = new List<WordSpan>();
+        Tokenizer.FindWords(text, 0, text.Length, words);
+
+        Assert.Equal(expected.Length - 2, words.Sum(w => w.Tokens));
+        var covered = new bool[text.Length];
+        var previousEnd = 0;
+        foreach (var word in words)
+        {
+            Assert.True(word.Start >= previousEnd, $"word at {word.Start} overlaps the one before");
+            Assert.True(word.Length > 0);
+            Assert.Equal(Tokenizer.CountTokens(text.AsSpan(word.Start, word.Length)), word.Tokens);
+            Array.Fill(covered, true, word.Start, word.Length);
+            previousEnd = word.End;
+        }
+
+        // Outside the words there is only what the tokenizer drops or splits on.
+        for (var i = 0; i < text.Length; i++)
+        {
+            Assert.True(covered[i] || Tokenizer.CountTokens(text.AsSpan(i, 1)) == 0, $"character {i} (U+{(int)text[i]:X4}) is in no word");
+        }
+    }
+
+    [Fact]
+    public void Words_of_a_stretch_count_like_the_stretch_when_cut_between_words()
+    {
+        // The chunker cuts between words and relies on the counts adding up: check it on every cut of mixed text.
+        var text = "Chunking 日本語の文章です。 naïve x86_64-linux, \"quoted\" (parens) e-mail: a@b.c!\n\n## Heading\tend\u2028line\u0007bell";
+        var words = new List<WordSpan>();
+        Tokenizer.FindWords(text, 0, text.Length, words);
+
+        for (var from = 0; from < words.Count; from++)
+        {
+            for (var to = from + 1; to <= words.Count; to++)
+            {
+                var stretch = text.AsSpan(words[from].Start, words[to - 1].End - words[from].Start);
+                Assert.Equal(Tokenizer.CountTokens(stretch), words.Skip(from).Take(to - from).Sum(w => w.Tokens));
+            }
+        }
+    }
+
+    [Fact]
+    public void Words_can_be_found_in_part_of_a_text()
+    {
+        const string text = "skip this, find these words";
+        var words = new List<WordSpan>();
+
+        Tokenizer.FindWords(text, 11, text.Length, words);
+
+        Assert.Equal(["find", "these", "words"], words.Select(w => text.Substring(w.Start, w.Length)));
+    }
+
+    [Fact]
+    public void A_huge_word_is_one_word_of_one_unknown_token()
+    {
+        var text = "before " + new string('x', 50_000) + " after";
+        var words = new List<WordSpan>();
+
+        Tokenizer.FindWords(text, 0, text.Length, words);
+
+        Assert.Equal([(0, 1), (7, 1), (50_008, 1)], words.Select(w => (w.Start, w.Tokens)));
+        Assert.Equal(50_000, words[1].Length);
+    }
+
+    [Fact]
+    public void Counting_ascii_text_allocates_nothing()
+    {
+        // Ingest counts every word of every document: the ASCII path must not allocate per call.
+        const string text = "The quick brown fox jumps over the lazy dog, twice: unaffable x86_64!";
+        Tokenizer.CountTokens(text);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var total = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            total += Tokenizer.CountTokens(text);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1000 * (Tokenizer.Encode(text, 512).FullLength - 2), total);
+    }
+}
