@@ -167,13 +167,57 @@ public sealed class WordPieceTokenizer
         if (System.Text.Ascii.IsValid(text))
         {
             AppendAscii(text, ids);
+            return;
+        }
+
+        // Every step of the basic tokenizer stays inside a stretch between white space, so in mixed text
+        // the ASCII stretches take the fast path and only the others allocate.
+        var start = -1;
+        var i = 0;
+        while (i < text.Length)
+        {
+            Rune.DecodeFromUtf16(text[i..], out var rune, out var consumed);
+            if (IsWhitespace(rune) || rune.Value is 0x2028 or 0x2029)
+            {
+                if (start >= 0)
+                {
+                    AppendStretch(text[start..i], ids);
+                    start = -1;
+                }
+            }
+            else if (start < 0)
+            {
+                start = i;
+            }
+
+            i += consumed;
+        }
+
+        if (start >= 0)
+        {
+            AppendStretch(text[start..], ids);
+        }
+    }
+
+    /// <summary>The pieces of text without white space.</summary>
+    private void AppendStretch(ReadOnlySpan<char> stretch, List<int> ids)
+    {
+        if (System.Text.Ascii.IsValid(stretch))
+        {
+            AppendAscii(stretch, ids);
         }
         else
         {
-            foreach (var word in BasicTokenize(text.ToString()))
-            {
-                AppendWordPieces(word, ids);
-            }
+            AppendGeneral(stretch.ToString(), ids);
+        }
+    }
+
+    /// <summary>The general (Unicode) pipeline for any text: the basic tokenizer, then WordPiece per word.</summary>
+    internal void AppendGeneral(string text, List<int> ids)
+    {
+        foreach (var word in BasicTokenize(text))
+        {
+            AppendWordPieces(word, ids);
         }
     }
 
