@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Platform.Contracts.Billing;
 using Platform.Contracts.Inference;
 using Platform.Contracts.Retrieval;
@@ -32,8 +33,10 @@ public static class IngestModule
             .ValidateOnStart();
         builder.Services.AddOptions<ChunkingOptions>()
             .Bind(builder.Configuration.GetSection(ChunkingOptions.SectionName))
-            .Validate(o => o.Problem() is null, "Ingest:Chunking: MaxChunkChars must be 50..32768 and OverlapChars 0..MaxChunkChars/2 (exclusive).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ChunkingOptions>, ChunkingOptionsValidator>();
+        builder.Services.AddSingleton<DocumentChunker>();
+        builder.Services.AddHostedService<ChunkerStartup>();
         builder.Services.AddOptions<IngestionOptions>()
             .Bind(builder.Configuration.GetSection(IngestionOptions.SectionName))
             .Validate(o => o.Problem() is null, "Ingest:Ingestion: BatchSize 1..256, StepTimeoutSeconds 1..3600, ConcurrentBatches 1..256, OverloadRetries 0..20, EmbeddingModel not blank.")

@@ -36,6 +36,9 @@ public static class IngestTelemetry
     public static readonly Counter<long> EmbeddingTokens = Meter.CreateCounter<long>(
         "platform.ingest.embedding.tokens", unit: "{token}", description: "Tokens of chunks embedded through Inference.");
 
+    public static readonly Counter<long> TruncatedChunks = Meter.CreateCounter<long>(
+        "platform.ingest.embedding.truncated", unit: "{chunk}", description: "Chunks Inference cut to its model's window (their end is not embedded): should stay 0 when chunks are measured in tokens.");
+
     public static readonly Counter<long> Charged = Meter.CreateCounter<long>(
         "platform.ingest.charged", unit: "{micro-credit}", description: "Micro-credits Billing charged for ingestion.");
 }

@@ -5,23 +5,26 @@ using Xunit;
 
 namespace Platform.Ingest.Tests;
 
-public sealed class TextChunkerTests
+public sealed class CharacterChunkerTests
 {
-    private static readonly ChunkingOptions Small = new() { MaxChunkChars = 100, OverlapChars = 20 };
+    // The fallback when no vocabulary is configured (VocabularyPath empty).
+    private static readonly ChunkingOptions Small = new() { VocabularyPath = "", MaxChunkChars = 100, OverlapChars = 20 };
+
+    private static readonly ChunkingOptions Default = new() { VocabularyPath = "" };
 
     [Theory]
     [InlineData("")]
     [InlineData("   \n\t \r\n ")]
     public void Empty_or_blank_text_has_no_chunks(string text)
     {
-        Assert.Empty(TextChunker.Split(text, TextFormat.Plain, Small));
-        Assert.Empty(TextChunker.Split(text, TextFormat.Markdown, Small));
+        Assert.Empty(CharacterChunker.Split(text, TextFormat.Plain, Small));
+        Assert.Empty(CharacterChunker.Split(text, TextFormat.Markdown, Small));
     }
 
     [Fact]
     public void Short_text_is_one_trimmed_chunk_without_headings()
     {
-        var chunk = Assert.Single(TextChunker.Split("  Hello, world.\n", TextFormat.Plain, Small));
+        var chunk = Assert.Single(CharacterChunker.Split("  Hello, world.\n", TextFormat.Plain, Small));
         Assert.Equal("Hello, world.", chunk.Text);
         Assert.Equal(2, chunk.Start);
         Assert.Empty(chunk.HeadingPath);
@@ -52,7 +55,7 @@ public sealed class TextChunkerTests
             Setext section.
             """;
 
-        var chunks = TextChunker.Split(markdown, TextFormat.Markdown, new ChunkingOptions());
+        var chunks = CharacterChunker.Split(markdown, TextFormat.Markdown, Default);
 
         Assert.Equal(
             [[], ["Guide"], ["Guide", "Install"], ["Guide", "Install", "Linux"], ["Guide", "Use"], ["Other"]],
@@ -67,7 +70,7 @@ public sealed class TextChunkerTests
     [Fact]
     public void Small_sections_are_never_merged_across_headings()
     {
-        var chunks = TextChunker.Split("# A\none\n# B\ntwo\n", TextFormat.Markdown, new ChunkingOptions());
+        var chunks = CharacterChunker.Split("# A\none\n# B\ntwo\n", TextFormat.Markdown, Default);
 
         Assert.Equal(["# A\none", "# B\ntwo"], chunks.Select(c => c.Text));
     }
@@ -75,14 +78,14 @@ public sealed class TextChunkerTests
     [Fact]
     public void Heading_text_drops_inline_markup()
     {
-        var chunk = Assert.Single(TextChunker.Split("## The *fast* `Embed` [path](http://x)\nbody", TextFormat.Markdown, Small));
+        var chunk = Assert.Single(CharacterChunker.Split("## The *fast* `Embed` [path](http://x)\nbody", TextFormat.Markdown, Small));
         Assert.Equal(["The fast Embed path"], chunk.HeadingPath);
     }
 
     [Fact]
     public void Plain_text_treats_hashes_as_text()
     {
-        var chunk = Assert.Single(TextChunker.Split("# A\none\n# B\ntwo", TextFormat.Plain, Small));
+        var chunk = Assert.Single(CharacterChunker.Split("# A\none\n# B\ntwo", TextFormat.Plain, Small));
         Assert.Empty(chunk.HeadingPath);
     }
 
@@ -93,7 +96,7 @@ public sealed class TextChunkerTests
         var second = string.Join(' ', Enumerable.Repeat("Second paragraph runs on and on.", 3));
         var text = first + "\n\n" + second;
 
-        var chunks = TextChunker.Split(text, TextFormat.Plain, Small);
+        var chunks = CharacterChunker.Split(text, TextFormat.Plain, Small);
 
         Assert.Equal(first, chunks[0].Text);
     }
@@ -103,7 +106,7 @@ public sealed class TextChunkerTests
     {
         var text = Prose(seed: 1, words: 400);
 
-        var chunks = TextChunker.Split(text, TextFormat.Plain, Small);
+        var chunks = CharacterChunker.Split(text, TextFormat.Plain, Small);
 
         Assert.True(chunks.Count > 5);
         foreach (var (previous, next) in chunks.Zip(chunks.Skip(1)))
@@ -119,7 +122,7 @@ public sealed class TextChunkerTests
     {
         var text = Prose(seed: 2, words: 300);
 
-        var chunks = TextChunker.Split(text, TextFormat.Plain, new ChunkingOptions { MaxChunkChars = 100, OverlapChars = 0 });
+        var chunks = CharacterChunker.Split(text, TextFormat.Plain, new ChunkingOptions { VocabularyPath = "", MaxChunkChars = 100, OverlapChars = 0 });
 
         foreach (var (previous, next) in chunks.Zip(chunks.Skip(1)))
         {
@@ -132,7 +135,7 @@ public sealed class TextChunkerTests
     {
         var text = new string('a', 1000);
 
-        var chunks = TextChunker.Split(text, TextFormat.Plain, Small);
+        var chunks = CharacterChunker.Split(text, TextFormat.Plain, Small);
 
         Assert.All(chunks.SkipLast(1), c => Assert.Equal(Small.MaxChunkChars, c.Length));
         Assert.All(chunks.Skip(1), c => Assert.Equal(chunks[c.Index - 1].Start + Small.MaxChunkChars - Small.OverlapChars, c.Start));
@@ -144,7 +147,7 @@ public sealed class TextChunkerTests
     {
         var text = string.Concat(Enumerable.Repeat("😀e\u0301", 300));
 
-        var chunks = TextChunker.Split(text, TextFormat.Plain, Small);
+        var chunks = CharacterChunker.Split(text, TextFormat.Plain, Small);
 
         Assert.True(chunks.Count > 3);
         foreach (var chunk in chunks)
@@ -161,7 +164,7 @@ public sealed class TextChunkerTests
     {
         var text = string.Concat(Enumerable.Repeat("日本語の文章です。", 40));
 
-        var chunks = TextChunker.Split(text, TextFormat.Plain, Small);
+        var chunks = CharacterChunker.Split(text, TextFormat.Plain, Small);
 
         Assert.All(chunks, c => Assert.EndsWith("。", c.Text));
     }
@@ -173,9 +176,9 @@ public sealed class TextChunkerTests
     public void Chunks_are_exact_substrings_within_the_limit_and_cover_every_character(int seed)
     {
         var text = MarkdownDocument(seed);
-        var options = new ChunkingOptions { MaxChunkChars = 120 + (seed * 40), OverlapChars = 30 };
+        var options = new ChunkingOptions { VocabularyPath = "", MaxChunkChars = 120 + (seed * 40), OverlapChars = 30 };
 
-        var chunks = TextChunker.Split(text, TextFormat.Markdown, options);
+        var chunks = CharacterChunker.Split(text, TextFormat.Markdown, options);
 
         var covered = new bool[text.Length];
         foreach (var chunk in chunks)
@@ -199,8 +202,8 @@ public sealed class TextChunkerTests
         var text = MarkdownDocument(seed: 7);
 
         Assert.Equal(
-            TextChunker.Split(text, TextFormat.Markdown, Small),
-            TextChunker.Split(text, TextFormat.Markdown, Small),
+            CharacterChunker.Split(text, TextFormat.Markdown, Small),
+            CharacterChunker.Split(text, TextFormat.Markdown, Small),
             new ChunkComparer());
     }
 
@@ -210,10 +213,11 @@ public sealed class TextChunkerTests
     [InlineData(100, -1)]
     public void Options_that_cannot_make_progress_are_rejected(int max, int overlap)
     {
-        var options = new ChunkingOptions { MaxChunkChars = max, OverlapChars = overlap };
+        var options = new ChunkingOptions { VocabularyPath = "", MaxChunkChars = max, OverlapChars = overlap };
 
         Assert.NotNull(options.Problem());
-        Assert.Throws<ArgumentException>(() => TextChunker.Split("text", TextFormat.Plain, options));
+        Assert.NotNull(options.CharacterProblem());
+        Assert.Throws<ArgumentException>(() => CharacterChunker.Split("text", TextFormat.Plain, options));
     }
 
     private static string Prose(int seed, int words)

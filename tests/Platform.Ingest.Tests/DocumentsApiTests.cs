@@ -33,6 +33,8 @@ public sealed class DocumentsApiTests : IAsyncLifetime
         { """{"title": "no text"}""", 400, ProblemTypes.Validation, "text" },
         { """{"text": "PK\u0003\u0004 zip bytes sent as text"}""", 400, ProblemTypes.Validation, "text" },
         { """{"text": "nul\u0000byte"}""", 400, ProblemTypes.Validation, "text" },
+        // Only invisible characters (zero-width space, joiner, byte order mark): no token to embed, nothing to search.
+        { """{"text": "\u200b\u200d\ufeff"}""", 400, ProblemTypes.Validation, "text" },
         { """{"text": "fine", "title": ""}""", 400, ProblemTypes.Validation, "title" },
         { """{"text": "fine", "tags": ["ok", ""]}""", 400, ProblemTypes.Validation, "tags[1]" },
         { """{"text": "fine", "collection": "../etc"}""", 400, ProblemTypes.Validation, "collection" },

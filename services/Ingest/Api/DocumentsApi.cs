@@ -59,7 +59,7 @@ public static partial class DocumentsApi
         ClaimsPrincipal user,
         DocumentStore store,
         IOptions<IngestOptions> ingestOptions,
-        IOptions<ChunkingOptions> chunkingOptions,
+        DocumentChunker chunker,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -136,8 +136,15 @@ public static partial class DocumentsApi
 
         text = readable;
         var started = Stopwatch.GetTimestamp();
-        var chunks = TextChunker.Split(text, ContentTypes.FormatOf(contentType), chunkingOptions.Value);
+        var chunks = chunker.Split(text, ContentTypes.FormatOf(contentType));
         IngestTelemetry.ChunkingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (chunks.Count == 0)
+        {
+            // Only invisible characters (format or control characters, which the tokenizer drops): nothing to embed or search.
+            var invalid = new Validator();
+            invalid.Add("text", "has nothing to index: only white space and invisible characters");
+            return invalid.ToProblem();
+        }
 
         var collection = request.Collection ?? IngestCollections.Default;
         var (document, outcome) = await store.CreateAsync(
@@ -182,7 +189,7 @@ public static partial class DocumentsApi
         ClaimsPrincipal user,
         DocumentStore store,
         IOptions<IngestOptions> ingestOptions,
-        IOptions<ChunkingOptions> chunkingOptions,
+        DocumentChunker chunker,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -249,7 +256,7 @@ public static partial class DocumentsApi
             form.TryGetValue("tags", out var tags) ? [.. tags] : null,
             Metadata: null,
             Field("collection"));
-        return await Submit(request, idempotencyKey, user, store, ingestOptions, chunkingOptions, loggers, cancellationToken);
+        return await Submit(request, idempotencyKey, user, store, ingestOptions, chunker, loggers, cancellationToken);
     }
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Platform.Ingest.Chunking;
 
 /// <summary>
-/// Splits a document into chunks of at most <see cref="ChunkingOptions.MaxChunkChars"/> characters.
+/// The fallback when no vocabulary is configured: splits a document into chunks of at most
+/// <see cref="ChunkingOptions.MaxChunkChars"/> characters (so the embedding model may cut a chunk).
 /// Markdown headings bound sections that no chunk crosses. Inside a section a chunk ends at the
 /// best boundary in the second half of its window: a blank line (paragraph), else a sentence end,
 /// else a line end, else a space, else (unbroken text) at the window's end, never inside a
@@ -11,12 +12,12 @@ namespace Platform.Ingest.Chunking;
 /// <see cref="ChunkingOptions.OverlapChars"/> earlier, on a sentence or word start. A pure function:
 /// the same text and options always give the same chunks.
 /// </summary>
-public static class TextChunker
+public static class CharacterChunker
 {
     public static IReadOnlyList<Chunk> Split(string text, TextFormat format, ChunkingOptions options)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (options.Problem() is { } problem)
+        if (options.CharacterProblem() is { } problem)
         {
             throw new ArgumentException(problem, nameof(options));
         }

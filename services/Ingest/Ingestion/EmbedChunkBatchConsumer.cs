@@ -72,6 +72,16 @@ public sealed class EmbedChunkBatchConsumer(
                     message.DocumentId, [.. batch.Chunks.Select((c, i) => (c.Index, embedded.Vectors[i]))], context.CancellationToken);
                 IngestTelemetry.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("step", IngestionSteps.Embed));
                 IngestTelemetry.EmbeddingTokens.Add(embedded.PromptTokens);
+                if (embedded.TruncatedInputs > 0)
+                {
+                    // Chunks measured in the model's tokens never are; characters, or another model's vocabulary, can be.
+                    IngestTelemetry.TruncatedChunks.Add(embedded.TruncatedInputs);
+                    logger.LogWarning(
+                        "Inference cut {Truncated} of {Chunks} chunks of batch {Batch} of document {DocumentId} to model {Model}'s window: their ends are not embedded. " +
+                        "Check Ingest:Chunking (VocabularyPath, ModelMaxSequenceLength) against the embedding model",
+                        embedded.TruncatedInputs, texts.Count, message.Batch, message.DocumentId, embedded.Model);
+                }
+
                 await context.Publish(new ChunkBatchEmbedded(
                     message.DocumentId, message.Batch, texts.Count, embedded.Model, embedded.Dimensions, embedded.PromptTokens));
                 return;

@@ -66,7 +66,7 @@ public sealed class IngestScenario : IScenario
         var model = host.Model(Model);
         var batchSize = new IngestionOptions().BatchSize;
         var chunking = new ChunkingOptions();
-        var encodedWarmUp = warmUp.SelectMany(t => TextChunker.Split(t, ContentTypes.FormatOf("text/markdown"), chunking)).Select(c => model.Tokenizer.Encode(c.Text, model.MaxSequenceLength).Ids).ToList();
+        var encodedWarmUp = warmUp.SelectMany(t => TokenChunker.Split(t, ContentTypes.FormatOf("text/markdown"), chunking, model.Tokenizer)).Select(c => model.Tokenizer.Encode(c.Text, model.MaxSequenceLength).Ids).ToList();
         foreach (var batch in encodedWarmUp.Chunk(batchSize))
         {
             model.Run([.. batch]);
@@ -78,7 +78,7 @@ public sealed class IngestScenario : IScenario
         foreach (var text in texts)
         {
             // Per document, as the saga does: chunk, then embed its chunks in batches.
-            var encoded = TextChunker.Split(text, ContentTypes.FormatOf("text/markdown"), chunking)
+            var encoded = TokenChunker.Split(text, ContentTypes.FormatOf("text/markdown"), chunking, model.Tokenizer)
                 .Select(c => model.Tokenizer.Encode(c.Text, model.MaxSequenceLength).Ids).ToList();
             baselineChunks += encoded.Count;
             foreach (var batch in encoded.Chunk(batchSize))
