@@ -69,6 +69,10 @@ case "$SERVICE" in
             for file in "$model"*; do need "models/$name/$(basename "$file")"; done
         done
         ;;
+    Ingest)
+        # Chunk sizes are counted in the default embedding model's tokens.
+        need "tokenizers/platform-embed-256/vocab.txt"
+        ;;
     SafetyGuard)
         for model in prompt_injection_model jailbreak_model malicious_model; do
             need "models/llm_guardrail/$model.json"

@@ -47,7 +47,7 @@ public sealed partial class DockerfileTests
 
         foreach (var project in ProjectClosure($"services/{folder}/Platform.{folder}.csproj"))
         {
-            Assert.True(copied.Any(c => project.StartsWith(c.TrimEnd('/') + "/", StringComparison.Ordinal)),
+            Assert.True(copied.Any(c => project == c || project.StartsWith(c.TrimEnd('/') + "/", StringComparison.Ordinal)),
                 $"services/{folder}/Dockerfile does not copy {project}, which the service's build needs.");
         }
 
@@ -146,7 +146,10 @@ public sealed partial class DockerfileTests
         }
     }
 
-    /// <summary>Every project file a project references, directly or not, relative to the repository.</summary>
+    /// <summary>
+    /// Every project file a project references, directly or not, relative to the repository, with the files
+    /// outside their folders that they import or link.
+    /// </summary>
     private static IReadOnlyList<string> ProjectClosure(string project)
     {
         var seen = new SortedSet<string>(StringComparer.Ordinal);
@@ -164,6 +167,23 @@ public sealed partial class DockerfileTests
             {
                 var full = Path.GetFullPath(Path.Combine(directory, reference.Attribute("Include")!.Value.Replace('\\', '/')));
                 pending.Push(Path.GetRelativePath(Repository.Root, full).Replace('\\', '/'));
+            }
+
+            // Files linked from outside the project's folder (Ingest's copy of the embedding vocabulary) too.
+            var projectFolder = Path.GetRelativePath(Repository.Root, directory).Replace('\\', '/') + "/";
+            foreach (var item in XDocument.Load(Repository.PathOf(current)).Descendants().Where(e => e.Name.LocalName is "None" or "Content" or "Compile"))
+            {
+                var include = item.Attribute("Include")?.Value;
+                if (include is null || include.Contains('$') || include.Contains('*'))
+                {
+                    continue;
+                }
+
+                var file = Path.GetRelativePath(Repository.Root, Path.GetFullPath(Path.Combine(directory, include.Replace('\\', '/')))).Replace('\\', '/');
+                if (!file.StartsWith(projectFolder, StringComparison.Ordinal))
+                {
+                    seen.Add(file);
+                }
             }
 
             // Imported .targets files (e.g. Inference's GPT-2 vocabulary) are part of the build too.
