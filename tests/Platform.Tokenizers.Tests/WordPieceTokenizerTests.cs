@@ -60,7 +60,11 @@ public sealed class WordPieceTokenizerTests
         // exactly the ids of the general (Unicode) pipeline.
         var random = new Random(20261122);
         const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n\r!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u0001\u001f\u007f\u000b\u000c";
-        string[] words = ["running", "unaffable", "PostgreSQL", "x86_64", "e-mail", "don't", "libxml2-dev", new string('z', WordPieceTokenizer.MaxCharsPerWord + 3)];
+        string[] words =
+        [
+            "running", "unaffable", "PostgreSQL", "x86_64", "e-mail", "don't", "libxml2-dev",
+            new string('q', WordPieceTokenizer.MaxCharsPerWord), new string('Q', WordPieceTokenizer.MaxCharsPerWord + 1), new string('z', 5000),
+        ];
         for (var sample = 0; sample < 400; sample++)
         {
             var text = RandomText(random, alphabet, words);
@@ -194,8 +198,9 @@ public sealed class WordPieceTokenizerTests
     [Fact]
     public void Counting_ascii_text_allocates_nothing()
     {
-        // Ingest counts every word of every document: the ASCII path must not allocate per call.
-        const string text = "The quick brown fox jumps over the lazy dog, twice: unaffable x86_64!";
+        // Ingest counts every word and every chunk of every document: the ASCII path must not allocate per call,
+        // however long the text (here ~2,000 characters, with a word of 300).
+        var text = string.Join(' ', Enumerable.Repeat("The quick brown fox jumps over the lazy dog, twice: unaffable x86_64!", 30)) + new string('w', 300);
         Tokenizer.CountTokens(text);
 
         var before = GC.GetAllocatedBytesForCurrentThread();

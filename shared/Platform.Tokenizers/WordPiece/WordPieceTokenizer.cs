@@ -222,14 +222,15 @@ public sealed class WordPieceTokenizer
     }
 
     /// <summary>
-    /// The same pipeline for pure ASCII text, without allocating a string per character or word:
+    /// The same pipeline for pure ASCII text, without allocating (but for growing the ids list):
     /// ASCII has no accents to strip, no CJK and no Unicode spaces, so cleaning, lower-casing and the
     /// punctuation split are per character, and each word is looked up as a span.
     /// </summary>
     private void AppendAscii(ReadOnlySpan<char> text, List<int> ids)
     {
-        var length = text.Length;
-        Span<char> word = length <= 512 ? stackalloc char[length] : new char[length];
+        // A word longer than MaxCharsPerWord is one [UNK] whatever its letters, so the buffer holds no more
+        // than that and one: long texts need no heap buffer either.
+        Span<char> word = stackalloc char[MaxCharsPerWord + 1];
         var count = 0;
         foreach (var c in text)
         {
@@ -241,23 +242,41 @@ public sealed class WordPieceTokenizer
 
             if (c is ' ' or '\t' or '\n' or '\r')
             {
-                AppendWordPieces(word[..count], ids);
+                AppendAsciiWord(word, count, ids);
                 count = 0;
             }
             else if (c is >= '!' and <= '/' or >= ':' and <= '@' or >= '[' and <= '`' or >= '{' and <= '~')
             {
-                AppendWordPieces(word[..count], ids);
+                AppendAsciiWord(word, count, ids);
                 count = 0;
                 Span<char> single = [c];
                 AppendWordPieces(single, ids);
             }
             else
             {
-                word[count++] = _lowercase && char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+                if (count < word.Length)
+                {
+                    word[count] = _lowercase && char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+                }
+
+                count++;
             }
         }
 
-        AppendWordPieces(word[..count], ids);
+        AppendAsciiWord(word, count, ids);
+    }
+
+    /// <summary>The word of <paramref name="count"/> characters whose first ones <paramref name="buffer"/> holds.</summary>
+    private void AppendAsciiWord(ReadOnlySpan<char> buffer, int count, List<int> ids)
+    {
+        if (count > MaxCharsPerWord)
+        {
+            ids.Add(UnknownId);
+        }
+        else
+        {
+            AppendWordPieces(buffer[..count], ids);
+        }
     }
 
     /// <summary>WordPiece of one ASCII word (every char is one code point).</summary>
