@@ -58,8 +58,22 @@ public static class BusRegistration
         services.AddKeyedSingleton(databaseName, options);
         services.AddSingleton(new OutboxRegistration(databaseName, signal));
         services.TryAddSingleton<TransactionalOutbox>();
+        services.TryAddSingleton<OutboxOrdering>();
         services.AddSingleton<IHostedService>(provider => new OutboxRelay(
             provider, options, signal, provider.GetRequiredService<ILogger<OutboxRelay>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Declares what the order of <typeparamref name="T"/> messages matters against (their subject): the
+    /// outbox relays of this host keep messages with one key in order and publish messages with different
+    /// keys concurrently (see <see cref="OutboxOrderingKey"/>). Without a key a message type keeps the
+    /// outbox's whole order, one publish at a time.
+    /// </summary>
+    public static IServiceCollection AddOutboxOrderingKey<T>(this IServiceCollection services, Func<T, string?> key)
+        where T : class
+    {
+        services.AddSingleton(OutboxOrderingKey.For(key));
         return services;
     }
 

@@ -82,6 +82,65 @@ public sealed class OutboxTests
         AssertDeliveredInOrder(received, committed);
     }
 
+    // With an ordering key the relay has many publishes outstanding at once (one subject's never
+    // together); the order that matters, per subject, must hold as it does one publish at a time.
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Keyed_messages_are_published_many_at_a_time_and_stay_in_order_per_subject(string mode)
+    {
+        await using var environment = await TestEnvironment.CreateAsync(mode);
+        environment.Settings[KeyedSetting] = "true";
+        var received = new ConcurrentQueue<(Guid MessageId, SubjectChanged Event)>();
+        using var host = await StartAsync(environment.Settings, received);
+        var inFlight = new InFlightPublishes();
+        host.Services.GetRequiredService<IBus>().ConnectPublishObserver(inFlight);
+
+        // Written before the relay may look (its lock held), so it finds them all in one batch.
+        List<SubjectChanged> committed;
+        await using (var pause = await PauseRelayAsync(host, mode))
+        {
+            committed = await WriteAsync(host, subjects: 20, perSubject: 15, rollBackEvery: 7);
+        }
+
+        await WaitForAsync(() => received.Select(r => r.MessageId).Distinct().Count() >= committed.Count, "all committed messages");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        AssertDeliveredInOrder(received, committed);
+        if (mode == "distributed")
+        {
+            // In memory a publish is done when the call returns; on RabbitMQ it waits for its confirm.
+            Assert.True(inFlight.Max > 1, $"the relay should have had several publishes outstanding (at most {inFlight.Max})");
+        }
+    }
+
+    [Theory]
+    [InlineData("distributed")]
+    [InlineData("standalone")]
+    public async Task A_relay_stopped_mid_stream_with_keyed_messages_keeps_the_order_of_each_subject(string mode)
+    {
+        await using var environment = await TestEnvironment.CreateAsync(mode);
+        environment.Settings[KeyedSetting] = "true";
+        environment.Settings["Outbox:BatchSize"] = "50";
+        var received = new ConcurrentQueue<(Guid MessageId, SubjectChanged Event)>();
+        List<SubjectChanged> committed;
+
+        using (var first = await StartAsync(environment.Settings, received))
+        {
+            // Cut off after 60 publishes, in the middle of a batch with many outstanding: some subjects
+            // got further than others, and what failed waits in the table with everything behind it.
+            var breaker = new PublishBreaker(failAfter: 60);
+            first.Services.GetRequiredService<IBus>().ConnectPublishObserver(breaker);
+            committed = await WriteAsync(first, subjects: 8, perSubject: 25, rollBackEvery: 0);
+            await WaitForAsync(() => breaker.Tripped, "the relay to fail mid-stream");
+            await WaitForAsync(() => received.Select(r => r.MessageId).Distinct().Count() >= 60, "the published part to be consumed");
+            await first.StopAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(received.Select(r => r.MessageId).Distinct().Count() < committed.Count, "the relay should have been stopped mid-stream");
+        using var second = await StartAsync(environment.Settings, received);
+        await WaitForAsync(() => received.Select(r => r.MessageId).Distinct().Count() >= committed.Count, "the rest after restart");
+        AssertDeliveredInOrder(received, committed);
+    }
+
     [Theory]
     [MemberData(nameof(Modes))]
     public async Task The_consumer_continues_the_trace_of_the_transaction_that_wrote_the_message(string mode)
@@ -250,6 +309,10 @@ public sealed class OutboxTests
         builder.AddServiceDatabase(TallyHost.DatabaseName, [OutboxTable.Migration(1)]);
         var batchSize = int.TryParse(settings.TryGetValue("Outbox:BatchSize", out var size) ? size : null, out var batch) ? batch : 500;
         builder.Services.AddBusOutbox(TallyHost.DatabaseName, outbox => outbox.BatchSize = batchSize);
+        if (settings.TryGetValue(KeyedSetting, out var keyed) && keyed == "true")
+        {
+            builder.Services.AddOutboxOrderingKey<SubjectChanged>(message => message.Subject);
+        }
         if (secondOutbox is not null)
         {
             builder.AddServiceDatabase(secondOutbox, [OutboxTable.Migration(1)]);
@@ -284,6 +347,71 @@ public sealed class OutboxTests
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    // Test-only setting read by StartAsync: order SubjectChanged messages by subject in the outbox.
+    private const string KeyedSetting = "Test:KeyedBySubject";
+
+    /// <summary>
+    /// Holds the relay off until disposed (PostgreSQL: the relay's advisory lock, on another connection),
+    /// so it then finds every row written meanwhile in one batch.
+    /// </summary>
+    private static async Task<IAsyncDisposable> PauseRelayAsync(IHost host, string mode)
+    {
+        var database = host.Services.GetRequiredKeyedService<Database>(TallyHost.DatabaseName);
+        if (mode != "distributed")
+        {
+            // SQLite: one relay per process and no lock to hold from outside (and in memory nothing is outstanding anyway).
+            return new Releaser(() => ValueTask.CompletedTask);
+        }
+
+        var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key = OutboxRelay.RelayLockKey });
+        return new Releaser(async () =>
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = OutboxRelay.RelayLockKey });
+            await connection.DisposeAsync();
+        });
+    }
+
+    private sealed class Releaser(Func<ValueTask> release) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => release();
+    }
+
+    /// <summary>The most publishes that were started and not yet confirmed at one time.</summary>
+    private sealed class InFlightPublishes : IPublishObserver
+    {
+        private int _current;
+        private int _max;
+
+        public int Max => Volatile.Read(ref _max);
+
+        public Task PrePublish<T>(PublishContext<T> context)
+            where T : class
+        {
+            var current = Interlocked.Increment(ref _current);
+            int max;
+            while (current > (max = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, current, max) != max)
+            {
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task PostPublish<T>(PublishContext<T> context)
+            where T : class
+        {
+            Interlocked.Decrement(ref _current);
+            return Task.CompletedTask;
+        }
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+            where T : class
+        {
+            Interlocked.Decrement(ref _current);
+            return Task.CompletedTask;
         }
     }
 

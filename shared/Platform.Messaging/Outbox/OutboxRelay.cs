@@ -13,6 +13,8 @@ namespace Platform.Messaging.Outbox;
 /// database at a time (a PostgreSQL advisory lock; standalone has one process), which keeps the
 /// order; a relay that dies mid-batch leaves its rows, and the next one publishes them again
 /// (at least once, same message ids). A message is never deleted before the broker confirmed it.
+/// Publishes are pipelined (many confirms outstanding, one DELETE per batch) as far as the messages'
+/// ordering keys allow: one subject's messages are never in flight together (<see cref="OutboxOrderingKey"/>).
 /// </summary>
 public sealed class OutboxRelay(
     IServiceProvider services, OutboxOptions options, OutboxSignal signal, ILogger<OutboxRelay> logger)
@@ -80,48 +82,26 @@ public sealed class OutboxRelay(
                 return 0;
             }
 
-            var publisher = Services.GetRequiredService<IPublishEndpoint>();
-            foreach (var row in rows)
+            var published = await PublishAsync(rows, cancellationToken);
+
+            // Exactly the rows confirmed: a transaction that took a lower sequence may commit only now,
+            // and its row must stay for the next batch (a range delete would drop it unpublished); so must
+            // a row that failed, and every row that waited for it.
+            if (published.Confirmed.Count > 0)
             {
-                var type = Type.GetType(row.MessageType);
-                if (type is null)
-                {
-                    Logger.LogError("Outbox message {MessageId} has unknown type {MessageType}; kept for inspection", row.MessageId, row.MessageType);
-                    throw new InvalidOperationException($"Unknown outbox message type {row.MessageType}");
-                }
-
-                var message = JsonSerializer.Deserialize(row.Body, type)!;
-                var messageId = Guid.Parse(row.MessageId);
-                // MassTransit's publish span (and the consumer's after it) becomes a child of this one.
-                ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
-                using var activity = OutboxTelemetry.Source.StartActivity(
-                    "outbox relay", ActivityKind.Internal, parent, [new("messaging.message.id", row.MessageId)]);
-                void Address(SendContext context)
-                {
-                    context.MessageId = messageId;
-                    context.RequestId = row.RequestId is null ? null : Guid.Parse(row.RequestId);
-                    context.ResponseAddress = row.ResponseAddress is null ? null : new Uri(row.ResponseAddress);
-                }
-
-                // Awaited one by one: confirms arrive in order, so the order on the bus is the sequence order.
-                if (row.Destination is null)
-                {
-                    await publisher.Publish(message, type, Address, cancellationToken);
-                }
-                else
-                {
-                    var endpoint = await Services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(new Uri(row.Destination));
-                    await endpoint.Send(message, type, Address, cancellationToken);
-                }
+                var sequences = string.Join(",", published.Confirmed.Select(r => r.Sequence));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"DELETE FROM {OutboxTable.Name} WHERE sequence IN ({sequences})",
+                    cancellationToken: CancellationToken.None));
+                OutboxTelemetry.Relayed.Add(published.Confirmed.Count);
             }
 
-            // Exactly the rows published: a transaction that took a lower sequence may commit only now,
-            // and its row must stay for the next batch (a range delete would drop it unpublished).
-            var sequences = string.Join(",", rows.Select(r => r.Sequence));
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM {OutboxTable.Name} WHERE sequence IN ({sequences})",
-                cancellationToken: cancellationToken));
-            OutboxTelemetry.Relayed.Add(rows.Count);
+            if (published.Failure is not null)
+            {
+                // Rethrown after the delete: what did go out is not sent again, what did not stays.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(published.Failure);
+            }
+
             return rows.Count;
         }
         finally
@@ -132,6 +112,138 @@ public sealed class OutboxRelay(
             }
         }
     }
+
+    /// <summary>
+    /// Publishes <paramref name="rows"/> (in sequence order) with as many broker confirms outstanding as the
+    /// ordering allows: a row with an ordering key starts once the previous row with the same key is
+    /// confirmed (so one subject's messages are never in flight together, whatever MassTransit does between
+    /// the call and the channel: creating a send transport, declaring an exchange, retrying on a new
+    /// channel), rows with other keys do not wait for it; a row without a key waits for every earlier row
+    /// and is confirmed before any later one starts. The first failure stops new starts; what was started
+    /// is awaited, so the result says exactly which rows the broker has.
+    /// </summary>
+    private async Task<RelayOutcome> PublishAsync(List<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var publisher = Services.GetRequiredService<IPublishEndpoint>();
+        var sendEndpoints = Services.GetRequiredService<ISendEndpointProvider>();
+        var ordering = Services.GetService<OutboxOrdering>();
+        var started = new List<(OutboxRow Row, Task Publish)>(rows.Count);
+        var lastByKey = new Dictionary<string, Task>(StringComparer.Ordinal);
+        Exception? failure = null;
+        foreach (var row in rows)
+        {
+            object message;
+            Type type;
+            try
+            {
+                (message, type) = Read(row);
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+                break;
+            }
+
+            var key = ordering?.KeyOf(message);
+            if (key is null)
+            {
+                // Alone, in the outbox's order: not before an earlier row is confirmed, and not at all if one failed.
+                failure = await SettleAsync(started);
+                if (failure is not null)
+                {
+                    break;
+                }
+
+                var alone = PublishOneAsync(publisher, sendEndpoints, row, message, type, cancellationToken);
+                started.Add((row, alone));
+                failure = await SettleAsync([(row, alone)]);
+                if (failure is not null)
+                {
+                    break;
+                }
+
+                lastByKey.Clear();
+                continue;
+            }
+
+            var publish = lastByKey.TryGetValue(key, out var previous)
+                ? AfterAsync(previous, () => PublishOneAsync(publisher, sendEndpoints, row, message, type, cancellationToken))
+                : PublishOneAsync(publisher, sendEndpoints, row, message, type, cancellationToken);
+            lastByKey[key] = publish;
+            started.Add((row, publish));
+        }
+
+        // Every started publish settles before the rows are deleted: a row is deleted only when confirmed.
+        var late = await SettleAsync(started);
+        failure ??= late;
+        return new RelayOutcome([.. started.Where(s => s.Publish.IsCompletedSuccessfully).Select(s => s.Row)], failure);
+    }
+
+    /// <summary>Waits for every publish; returns the failure of the earliest that failed (null when all were confirmed).</summary>
+    private static async Task<Exception?> SettleAsync(IReadOnlyList<(OutboxRow Row, Task Publish)> started)
+    {
+        try
+        {
+            await Task.WhenAll(started.Select(s => s.Publish));
+            return null;
+        }
+        catch
+        {
+            var failed = started.First(s => s.Publish.IsFaulted || s.Publish.IsCanceled).Publish;
+            return failed.Exception?.InnerException ?? new OperationCanceledException("An outbox publish was cancelled.");
+        }
+    }
+
+    // A message of the same subject goes out only once the one before it is confirmed; if that one failed,
+    // this one fails too (it stays in the table behind it).
+    private static async Task AfterAsync(Task previous, Func<Task> publish)
+    {
+        await previous;
+        await publish();
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> Types = new(StringComparer.Ordinal);
+
+    private (object Message, Type Type) Read(OutboxRow row)
+    {
+        var type = Types.GetOrAdd(row.MessageType, name => Type.GetType(name));
+        if (type is null)
+        {
+            Types.TryRemove(row.MessageType, out _);
+            Logger.LogError("Outbox message {MessageId} has unknown type {MessageType}; kept for inspection", row.MessageId, row.MessageType);
+            throw new InvalidOperationException($"Unknown outbox message type {row.MessageType}");
+        }
+
+        return (JsonSerializer.Deserialize(row.Body, type)!, type);
+    }
+
+    private static async Task PublishOneAsync(
+        IPublishEndpoint publisher, ISendEndpointProvider sendEndpoints, OutboxRow row, object message, Type type, CancellationToken cancellationToken)
+    {
+        var messageId = Guid.Parse(row.MessageId);
+        // MassTransit's publish span (and the consumer's after it) becomes a child of this one.
+        ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
+        using var activity = OutboxTelemetry.Source.StartActivity(
+            "outbox relay", ActivityKind.Internal, parent, [new("messaging.message.id", row.MessageId)]);
+        void Address(SendContext context)
+        {
+            context.MessageId = messageId;
+            context.RequestId = row.RequestId is null ? null : Guid.Parse(row.RequestId);
+            context.ResponseAddress = row.ResponseAddress is null ? null : new Uri(row.ResponseAddress);
+        }
+
+        if (row.Destination is null)
+        {
+            await publisher.Publish(message, type, Address, cancellationToken);
+        }
+        else
+        {
+            var endpoint = await sendEndpoints.GetSendEndpoint(new Uri(row.Destination));
+            await endpoint.Send(message, type, Address, cancellationToken);
+        }
+    }
+
+    private sealed record RelayOutcome(IReadOnlyList<OutboxRow> Confirmed, Exception? Failure);
 
     private sealed class OutboxRow
     {
