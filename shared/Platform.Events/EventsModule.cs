@@ -38,6 +38,13 @@ public static class EventsModule
         builder.Services.AddSingleton(services => new WebhookSender(options.Webhooks, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<WebhookDispatcher>();
         builder.Services.AddSingleton<EventIngestor>();
+        // Catalogue records written to this host's outboxes (Billing's ledger events; every module's in
+        // standalone) are ordered by subject, so their relay can publish many at once.
+        foreach (var definition in EventCatalogue.All)
+        {
+            builder.Services.AddSingleton(definition.OrderingKey);
+        }
+
         if (bus.Transport == BusTransport.RabbitMq && options.PublishTopics)
         {
             builder.Services.AddSingleton<ITopicPublisher>(services => new RabbitMqTopicPublisher(

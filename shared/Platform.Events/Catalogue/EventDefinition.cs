@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MassTransit;
 using Platform.Events.Ingestion;
+using Platform.Messaging.Outbox;
 
 namespace Platform.Events.Catalogue;
 
@@ -63,6 +64,12 @@ public abstract class EventDefinition
     /// <summary>When the occurrence happened, from the record (the CloudEvents <c>time</c>).</summary>
     public abstract DateTimeOffset TimeOf(object record);
 
+    /// <summary>
+    /// The record's ordering key in its owner's outbox: its subject, so the relay keeps one subject's
+    /// events in order and lets other subjects' overtake them (many publishes outstanding at once).
+    /// </summary>
+    public abstract OutboxOrderingKey OrderingKey { get; }
+
     /// <summary>Adds the consumer that takes this record off the bus, on the endpoint <paramref name="endpoint"/> configures.</summary>
     public abstract void AddConsumer(IBusRegistrationConfigurator bus, Action<IEndpointRegistrationConfigurator> endpoint);
 }
@@ -83,6 +90,8 @@ public sealed class EventDefinition<T>(
     public override string SubjectTemplate => subjectTemplate;
 
     public override string SubjectOf(object record) => subject((T)record);
+
+    public override OutboxOrderingKey OrderingKey { get; } = OutboxOrderingKey.For(subject);
 
     public override Guid AccountOf(object record) => account((T)record);
 
