@@ -9,7 +9,8 @@ namespace Platform.Events.Ingestion;
 
 /// <summary>
 /// Turns catalogue records taken from the bus into CloudEvents, logs them with their webhook deliveries
-/// (one transaction per batch), publishes them to their topics, and wakes the webhook dispatcher. Batches
+/// (one transaction per batch), wakes the workers of the endpoints that got deliveries, and publishes the
+/// events to their topics. Batches
 /// come in bus order and are handled one at a time, so the log, the topics and every endpoint's queue
 /// keep that order. A repeat (same message id) is not logged twice but is published again, because the
 /// first attempt may have stopped between the log and the topic.
@@ -28,15 +29,16 @@ public sealed class EventIngestor(EventLogStore log, ITopicPublisher topics, Del
             events.Add((definition.Topic, CloudEvent.Create(definition, incoming.Record, incoming.MessageId, incoming.TraceParent)));
         }
 
-        var logged = await log.AppendAsync([.. events.Select(e => e.Event).DistinctBy(e => e.Id)], cancellationToken);
-        if (logged < events.Count)
+        var appended = await log.AppendAsync([.. events.Select(e => e.Event).DistinctBy(e => e.Id)], cancellationToken);
+        if (appended.Logged < events.Count)
         {
-            logger.LogDebug("{Repeats} of {Count} events were already logged (redelivered); publishing them again", events.Count - logged, events.Count);
+            logger.LogDebug("{Repeats} of {Count} events were already logged (redelivered); publishing them again", events.Count - appended.Logged, events.Count);
         }
 
-        EventsTelemetry.Ingested.Add(logged);
+        EventsTelemetry.Ingested.Add(appended.Logged);
+        // The deliveries are committed: their endpoints' workers start now, while the topics are published.
+        deliveries.Notify(appended.Subscriptions);
         await topics.PublishAsync(events, cancellationToken);
-        deliveries.Notify();
     }
 }
 

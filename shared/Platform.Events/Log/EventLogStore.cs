@@ -20,14 +20,15 @@ public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
     /// Logs <paramref name="batch"/> (in order; events already logged are skipped) and queues a delivery
     /// for every subscription of each event's account that wants its type, in one transaction. A delivery's
     /// id is the subscription's and the event's, so a redelivered event queues nothing twice. Returns
-    /// how many events were new.
+    /// how many events were new and which subscriptions got deliveries (to wake their workers).
     /// </summary>
-    public async Task<int> AppendAsync(IReadOnlyList<CloudEvent> batch, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<CloudEvent> batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await events.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var logged = 0;
+        var subscriptions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in batch.Chunk(ChunkSize))
         {
             var insert = new StringBuilder("INSERT INTO event_log (id, type, account_id, subject, time, body, created_at) VALUES ");
@@ -50,7 +51,7 @@ public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
             insert.Append(" ON CONFLICT (id) DO NOTHING");
             logged += await connection.ExecuteAsync(new CommandDefinition(insert.ToString(), parameters, transaction, cancellationToken: cancellationToken));
             // Ordered by the log's sequence, so each endpoint's queue keeps the order of the events.
-            await connection.ExecuteAsync(new CommandDefinition(
+            subscriptions.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
                 $"""
                 INSERT INTO webhook_deliveries (id, subscription_id, account_id, event_sequence, event_id, status, attempts, next_attempt_at, created_at)
                 SELECT s.id || ':' || e.id, s.id, s.account_id, e.sequence, e.id, '{DeliveryStatus.Pending}', 0, @now, @now
@@ -60,14 +61,15 @@ public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
                               WHERE t.subscription_id = s.id AND t.event_type IN (e.type, '{WebhookSubscription.AllTypes}'))
                 ORDER BY e.sequence, s.created_at, s.id
                 ON CONFLICT (id) DO NOTHING
+                RETURNING subscription_id
                 """,
                 parameters,
                 transaction,
-                cancellationToken: cancellationToken));
+                cancellationToken: cancellationToken)));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return logged;
+        return new AppendResult(logged, [.. subscriptions]);
     }
 
     /// <summary>The account's events, oldest first, after sequence <paramref name="after"/>.</summary>
@@ -100,3 +102,6 @@ public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
             cancellationToken: cancellationToken));
     }
 }
+
+/// <summary>What <see cref="EventLogStore.AppendAsync"/> did: events newly logged, subscriptions that got deliveries.</summary>
+public sealed record AppendResult(int Logged, IReadOnlyList<string> Subscriptions);

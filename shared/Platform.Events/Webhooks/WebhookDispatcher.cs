@@ -11,6 +11,8 @@ namespace Platform.Events.Webhooks;
 /// A failed attempt blocks only that endpoint (retried with exponential backoff, dead-lettered after
 /// <see cref="WebhookOptions.MaxAttempts"/>, then the queue moves on); every other endpoint, of this
 /// account or another, has its own worker. Instances share the work through a lease per endpoint.
+/// A worker takes its queue in rounds (one query for the endpoint and the queue head, one transaction to
+/// record the round) and, when the queue is empty, keeps its lease a little while for the next events.
 /// At least once: a crash between a 2xx and its record repeats that delivery with the same event id.
 /// </summary>
 public sealed class WebhookDispatcher(
@@ -18,28 +20,41 @@ public sealed class WebhookDispatcher(
     : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
-    private readonly ConcurrentDictionary<string, Task> _workers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, EndpointWorker> _workers = new(StringComparer.Ordinal);
     private readonly WebhookOptions _webhooks = options.Webhooks;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var max = Math.Max(1, _webhooks.MaxConcurrentEndpoints);
+        var poll = TimeSpan.FromMilliseconds(Math.Max(10, _webhooks.PollIntervalMs));
+        var nextScan = Stopwatch.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (_workers.Count < max)
+                // Endpoints the ingestor just queued deliveries for: a running worker goes on at once, the others
+                // start, without a query. Everything else (other instances' deliveries, retries that came due,
+                // replays, lapsed leases) is found by looking in the database, on request or every poll interval.
+                foreach (var id in signal.TakeSubscriptions())
                 {
-                    foreach (var id in await store.FindDueSubscriptionsAsync(max, stoppingToken))
+                    if (_workers.TryGetValue(id, out var worker))
                     {
-                        if (_workers.Count >= max)
-                        {
-                            break;
-                        }
+                        worker.Wake();
+                    }
+                    else
+                    {
+                        Start(id, max, stoppingToken);
+                    }
+                }
 
-                        if (!_workers.ContainsKey(id))
+                if (signal.TakeScan() || Stopwatch.GetTimestamp() >= nextScan)
+                {
+                    nextScan = Stopwatch.GetTimestamp() + (long)(poll.TotalSeconds * Stopwatch.Frequency);
+                    if (_workers.Count < max)
+                    {
+                        foreach (var id in await store.FindDueSubscriptionsAsync(max, stoppingToken))
                         {
-                            _workers[id] = Task.Run(() => WorkAsync(id, stoppingToken), CancellationToken.None);
+                            Start(id, max, stoppingToken);
                         }
                     }
                 }
@@ -55,7 +70,8 @@ public sealed class WebhookDispatcher(
 
             try
             {
-                await signal.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(10, _webhooks.PollIntervalMs)), stoppingToken);
+                var untilScan = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextScan);
+                await signal.WaitAsync(untilScan > TimeSpan.Zero ? untilScan : TimeSpan.Zero, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -63,25 +79,66 @@ public sealed class WebhookDispatcher(
             }
         }
 
-        await Task.WhenAll(_workers.Values);
+        await Task.WhenAll(_workers.Values.Select(w => w.Completion));
     }
 
-    private async Task WorkAsync(string subscriptionId, CancellationToken stoppingToken)
+    private void Start(string subscriptionId, int max, CancellationToken stoppingToken)
+    {
+        if (_workers.Count >= max || _workers.ContainsKey(subscriptionId))
+        {
+            return;
+        }
+
+        var worker = new EndpointWorker();
+        if (_workers.TryAdd(subscriptionId, worker))
+        {
+            worker.Completion = Task.Run(() => WorkAsync(subscriptionId, worker, stoppingToken), CancellationToken.None);
+        }
+    }
+
+    private async Task WorkAsync(string subscriptionId, EndpointWorker worker, CancellationToken stoppingToken)
     {
         var leased = false;
+        // A worker with an empty queue waits this long for more before it lets the endpoint go: under a
+        // stream of events it keeps its lease and goes on when woken, instead of leasing, looking and
+        // releasing again for every batch the ingestor logs.
+        var linger = TimeSpan.FromMilliseconds(Math.Max(10, Math.Min(_webhooks.PollIntervalMs, _webhooks.LeaseMs / 3)));
         try
         {
             leased = await store.TryLeaseAsync(subscriptionId, _owner, _webhooks.LeaseMs, stoppingToken);
+            var renewed = Stopwatch.GetTimestamp();
             while (leased && !stoppingToken.IsCancellationRequested)
             {
-                var subscription = await store.FindForDeliveryAsync(subscriptionId, stoppingToken);
-                var queue = subscription is null ? [] : await store.NextDeliveriesAsync(subscriptionId, Math.Max(1, _webhooks.BatchSize), stoppingToken);
-                if (queue.Count == 0)
+                if (Stopwatch.GetElapsedTime(renewed).TotalMilliseconds > _webhooks.LeaseMs / 3)
                 {
+                    leased = await store.TryLeaseAsync(subscriptionId, _owner, _webhooks.LeaseMs, stoppingToken);
+                    renewed = Stopwatch.GetTimestamp();
+                    if (!leased)
+                    {
+                        break;
+                    }
+                }
+
+                var round = await store.NextRoundAsync(subscriptionId, _owner, Math.Max(1, _webhooks.BatchSize), stoppingToken);
+                if (round.Subscription is null)
+                {
+                    // Deleted, waiting for a retry, or the lease went to another instance.
                     break;
                 }
 
-                if (!await DeliverRoundAsync(subscription!, queue, stoppingToken))
+                if (round.Queue.Count == 0)
+                {
+                    if (!await worker.WaitAsync(linger, stoppingToken))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                var carryOn = await DeliverRoundAsync(round.Subscription, round.Queue, stoppingToken);
+                renewed = Stopwatch.GetTimestamp();
+                if (!carryOn)
                 {
                     break;
                 }
@@ -163,5 +220,30 @@ public sealed class WebhookDispatcher(
 
         await store.RecordAsync(subscription.Id, _owner, outcomes, blockedUntil, _webhooks.LeaseMs, CancellationToken.None);
         return blockedUntil == 0;
+    }
+
+    /// <summary>A running endpoint worker: woken when its endpoint gets deliveries while it waits for more.</summary>
+    private sealed class EndpointWorker
+    {
+        private readonly SemaphoreSlim _wake = new(0, 1);
+
+        public Task Completion { get; set; } = Task.CompletedTask;
+
+        public void Wake()
+        {
+            if (_wake.CurrentCount == 0)
+            {
+                try
+                {
+                    _wake.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already woken.
+                }
+            }
+        }
+
+        public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
     }
 }

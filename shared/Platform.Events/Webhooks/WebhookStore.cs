@@ -1,4 +1,7 @@
+using System.Data;
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using Dapper;
 using Platform.Events.Log;
 
@@ -228,58 +231,89 @@ public sealed class WebhookStore(EventsDatabase events, TimeProvider clock)
             new { id = subscriptionId, owner }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The endpoint (with its secrets) for the worker; null when it was deleted.</summary>
-    public async Task<WebhookSubscription?> FindForDeliveryAsync(string subscriptionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The worker's next round, in one round trip: the endpoint (with its secrets) and the head of its queue
+    /// (pending deliveries in order, with the bodies to send). No endpoint when it was deleted, is waiting for
+    /// a retry, or <paramref name="owner"/> no longer holds its lease: the worker stops.
+    /// </summary>
+    public async Task<DeliveryRound> NextRoundAsync(string subscriptionId, string owner, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await events.Database.OpenAsync(cancellationToken);
-        return await FindAsync(connection, null, null, subscriptionId, cancellationToken);
-    }
-
-    /// <summary>The head of the endpoint's queue: its pending deliveries in order, with the bodies to send.</summary>
-    public async Task<IReadOnlyList<QueuedDelivery>> NextDeliveriesAsync(string subscriptionId, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await events.Database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<QueuedDelivery>(new CommandDefinition(
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
+            SELECT {SubscriptionColumns} FROM webhook_subscriptions
+            WHERE id = @subscriptionId AND deleted_at IS NULL AND blocked_until <= @now AND lease_owner = @owner;
             SELECT d.sequence AS Sequence, d.id AS Id, d.event_id AS EventId, e.type AS EventType, d.attempts AS Attempts,
                    e.created_at AS EventLoggedAt, e.body AS Body
             FROM webhook_deliveries d JOIN event_log e ON e.sequence = d.event_sequence
             WHERE d.subscription_id = @subscriptionId AND d.status = '{DeliveryStatus.Pending}'
-            ORDER BY d.sequence LIMIT @limit
+            ORDER BY d.sequence LIMIT @limit;
             """,
-            new { subscriptionId, limit }, cancellationToken: cancellationToken));
-        return [.. rows];
+            new { subscriptionId, owner, now = Now, limit }, cancellationToken: cancellationToken));
+        var subscription = await results.ReadSingleOrDefaultAsync<WebhookSubscription>();
+        var queue = (await results.ReadAsync<QueuedDelivery>()).ToList();
+        return new DeliveryRound(subscription, subscription is null ? [] : queue);
     }
 
     /// <summary>
-    /// Writes what a worker's round did in one transaction: each attempt, each delivery's new state, when
-    /// the endpoint may be tried again (<paramref name="blockedUntilMs"/>) and a renewed lease.
+    /// Writes what a worker's round did in one transaction and one statement batch: every attempt, every
+    /// delivery's new state, when the endpoint may be tried again (<paramref name="blockedUntilMs"/>) and a
+    /// renewed lease.
     /// </summary>
     public async Task RecordAsync(
         string subscriptionId, string owner, IReadOnlyList<AttemptOutcome> outcomes, long blockedUntilMs, int leaseMs, CancellationToken cancellationToken)
     {
-        await using var connection = await events.Database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var outcome in outcomes)
+        var sql = new StringBuilder();
+        var parameters = new DynamicParameters();
+        parameters.Add("id", subscriptionId);
+        parameters.Add("owner", owner);
+        parameters.Add("blocked", blockedUntilMs);
+        parameters.Add("until", Now + leaseMs);
+        if (outcomes.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
+            var attempts = new StringBuilder();
+            var states = new StringBuilder();
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                var o = outcomes[i];
+                var separator = i == 0 ? "" : ", ";
+                attempts.Append(CultureInfo.InvariantCulture, $"{separator}(@d{i}, @a{i}, @s{i}, @u{i}, @c{i}, @e{i})");
+                // Typed in every row: PostgreSQL cannot infer a type for a NULL parameter in a VALUES list.
+                states.Append(CultureInfo.InvariantCulture,
+                    $"{separator}(CAST(@d{i} AS TEXT), CAST(@st{i} AS TEXT), CAST(@a{i} AS INTEGER), CAST(@n{i} AS BIGINT), CAST(@c{i} AS INTEGER), CAST(@e{i} AS TEXT), CAST(@t{i} AS BIGINT))");
+                parameters.Add($"d{i}", o.DeliveryId, DbType.String);
+                parameters.Add($"a{i}", o.Attempt, DbType.Int32);
+                parameters.Add($"s{i}", o.StartedAt, DbType.Int64);
+                parameters.Add($"u{i}", o.DurationMs, DbType.Int64);
+                parameters.Add($"c{i}", o.StatusCode, DbType.Int32);
+                parameters.Add($"e{i}", o.Error, DbType.String);
+                parameters.Add($"st{i}", o.Status, DbType.String);
+                parameters.Add($"n{i}", o.NextAttemptAt, DbType.Int64);
+                parameters.Add($"t{i}", o.CompletedAt, DbType.Int64);
+            }
+
+            sql.Append(CultureInfo.InvariantCulture, $"""
                 INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
-                VALUES (@DeliveryId, @Attempt, @StartedAt, @DurationMs, @StatusCode, @Error)
+                VALUES {attempts}
                 ON CONFLICT (delivery_id, attempt) DO NOTHING;
-                UPDATE webhook_deliveries SET status = @Status, attempts = @Attempt, next_attempt_at = @NextAttemptAt,
-                    last_status_code = @StatusCode, last_error = @Error, completed_at = @CompletedAt
-                WHERE id = @DeliveryId AND status = 'pending';
-                """,
-                outcome, transaction, cancellationToken: cancellationToken));
+                WITH v (id, status, attempts, next_attempt_at, last_status_code, last_error, completed_at) AS (VALUES {states})
+                UPDATE webhook_deliveries SET status = v.status, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
+                    last_status_code = v.last_status_code, last_error = v.last_error, completed_at = v.completed_at
+                FROM v WHERE webhook_deliveries.id = v.id AND webhook_deliveries.status = '{DeliveryStatus.Pending}';
+
+                """);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_subscriptions SET blocked_until = @blocked, lease_until = @until WHERE id = @id AND lease_owner = @owner",
-            new { id = subscriptionId, owner, blocked = blockedUntilMs, until = Now + leaseMs }, transaction, cancellationToken: cancellationToken));
+        sql.Append("UPDATE webhook_subscriptions SET blocked_until = @blocked, lease_until = @until WHERE id = @id AND lease_owner = @owner;");
+        await using var connection = await events.Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 }
+
+/// <summary>An endpoint worker's next round: the endpoint (null: stop) and the head of its queue.</summary>
+public sealed record DeliveryRound(WebhookSubscription? Subscription, IReadOnlyList<QueuedDelivery> Queue);
 
 /// <summary>What one attempt of one delivery came to, as <see cref="WebhookStore.RecordAsync"/> writes it.</summary>
 public sealed record AttemptOutcome(
