@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -13,7 +14,7 @@ namespace Platform.Events.Log;
 /// </summary>
 public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
 {
-    // Seven parameters per event: well below SQLite's and PostgreSQL's limits per statement.
+    // Six parameters per event: well below SQLite's and PostgreSQL's limits per statement.
     private const int ChunkSize = 200;
 
     /// <summary>
@@ -31,28 +32,29 @@ public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
         var subscriptions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in batch.Chunk(ChunkSize))
         {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             var insert = new StringBuilder("INSERT INTO event_log (id, type, account_id, subject, time, body, created_at) VALUES ");
             var ids = new StringBuilder();
-            var parameters = new DynamicParameters();
-            parameters.Add("now", now);
+            command.AddParameter("now", now, DbType.Int64);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var e = chunk[i];
                 insert.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @t{i}, @a{i}, @s{i}, @m{i}, @b{i}, @now)");
                 ids.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"@i{i}");
-                parameters.Add($"i{i}", e.Id);
-                parameters.Add($"t{i}", e.Type);
-                parameters.Add($"a{i}", e.AccountId.ToString("D"));
-                parameters.Add($"s{i}", e.Subject);
-                parameters.Add($"m{i}", e.Time.ToUnixTimeMilliseconds());
-                parameters.Add($"b{i}", Encoding.UTF8.GetString(e.Body));
+                command.AddParameter($"i{i}", e.Id, DbType.String);
+                command.AddParameter($"t{i}", e.Type, DbType.String);
+                command.AddParameter($"a{i}", e.AccountId.ToString("D"), DbType.String);
+                command.AddParameter($"s{i}", e.Subject, DbType.String);
+                command.AddParameter($"m{i}", e.Time.ToUnixTimeMilliseconds(), DbType.Int64);
+                command.AddParameter($"b{i}", Encoding.UTF8.GetString(e.Body), DbType.String);
             }
 
-            insert.Append(" ON CONFLICT (id) DO NOTHING");
-            logged += await connection.ExecuteAsync(new CommandDefinition(insert.ToString(), parameters, transaction, cancellationToken: cancellationToken));
-            // Ordered by the log's sequence, so each endpoint's queue keeps the order of the events.
-            subscriptions.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                $"""
+            // One round trip per chunk: the new events (their ids come back), then their deliveries, ordered
+            // by the log's sequence so each endpoint's queue keeps the order of the events (the subscriptions
+            // that got some come back, to wake their workers).
+            command.CommandText = $"""
+                {insert} ON CONFLICT (id) DO NOTHING RETURNING id;
                 INSERT INTO webhook_deliveries (id, subscription_id, account_id, event_sequence, event_id, status, attempts, next_attempt_at, created_at)
                 SELECT s.id || ':' || e.id, s.id, s.account_id, e.sequence, e.id, '{DeliveryStatus.Pending}', 0, @now, @now
                 FROM event_log e JOIN webhook_subscriptions s ON s.account_id = e.account_id
@@ -61,11 +63,19 @@ public sealed class EventLogStore(EventsDatabase events, TimeProvider clock)
                               WHERE t.subscription_id = s.id AND t.event_type IN (e.type, '{WebhookSubscription.AllTypes}'))
                 ORDER BY e.sequence, s.created_at, s.id
                 ON CONFLICT (id) DO NOTHING
-                RETURNING subscription_id
-                """,
-                parameters,
-                transaction,
-                cancellationToken: cancellationToken)));
+                RETURNING subscription_id;
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                logged++;
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                subscriptions.Add(reader.GetString(0));
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

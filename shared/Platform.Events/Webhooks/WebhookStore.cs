@@ -263,12 +263,15 @@ public sealed class WebhookStore(EventsDatabase events, TimeProvider clock)
     public async Task RecordAsync(
         string subscriptionId, string owner, IReadOnlyList<AttemptOutcome> outcomes, long blockedUntilMs, int leaseMs, CancellationToken cancellationToken)
     {
+        await using var connection = await events.Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         var sql = new StringBuilder();
-        var parameters = new DynamicParameters();
-        parameters.Add("id", subscriptionId);
-        parameters.Add("owner", owner);
-        parameters.Add("blocked", blockedUntilMs);
-        parameters.Add("until", Now + leaseMs);
+        command.AddParameter("id", subscriptionId, DbType.String);
+        command.AddParameter("owner", owner, DbType.String);
+        command.AddParameter("blocked", blockedUntilMs, DbType.Int64);
+        command.AddParameter("until", Now + leaseMs, DbType.Int64);
         if (outcomes.Count > 0)
         {
             var attempts = new StringBuilder();
@@ -281,15 +284,15 @@ public sealed class WebhookStore(EventsDatabase events, TimeProvider clock)
                 // Typed in every row: PostgreSQL cannot infer a type for a NULL parameter in a VALUES list.
                 states.Append(CultureInfo.InvariantCulture,
                     $"{separator}(CAST(@d{i} AS TEXT), CAST(@st{i} AS TEXT), CAST(@a{i} AS INTEGER), CAST(@n{i} AS BIGINT), CAST(@c{i} AS INTEGER), CAST(@e{i} AS TEXT), CAST(@t{i} AS BIGINT))");
-                parameters.Add($"d{i}", o.DeliveryId, DbType.String);
-                parameters.Add($"a{i}", o.Attempt, DbType.Int32);
-                parameters.Add($"s{i}", o.StartedAt, DbType.Int64);
-                parameters.Add($"u{i}", o.DurationMs, DbType.Int64);
-                parameters.Add($"c{i}", o.StatusCode, DbType.Int32);
-                parameters.Add($"e{i}", o.Error, DbType.String);
-                parameters.Add($"st{i}", o.Status, DbType.String);
-                parameters.Add($"n{i}", o.NextAttemptAt, DbType.Int64);
-                parameters.Add($"t{i}", o.CompletedAt, DbType.Int64);
+                command.AddParameter($"d{i}", o.DeliveryId, DbType.String);
+                command.AddParameter($"a{i}", o.Attempt, DbType.Int32);
+                command.AddParameter($"s{i}", o.StartedAt, DbType.Int64);
+                command.AddParameter($"u{i}", o.DurationMs, DbType.Int64);
+                command.AddParameter($"c{i}", o.StatusCode, DbType.Int32);
+                command.AddParameter($"e{i}", o.Error, DbType.String);
+                command.AddParameter($"st{i}", o.Status, DbType.String);
+                command.AddParameter($"n{i}", o.NextAttemptAt, DbType.Int64);
+                command.AddParameter($"t{i}", o.CompletedAt, DbType.Int64);
             }
 
             sql.Append(CultureInfo.InvariantCulture, $"""
@@ -305,9 +308,8 @@ public sealed class WebhookStore(EventsDatabase events, TimeProvider clock)
         }
 
         sql.Append("UPDATE webhook_subscriptions SET blocked_until = @blocked, lease_until = @until WHERE id = @id AND lease_owner = @owner;");
-        await using var connection = await events.Database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken));
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }
