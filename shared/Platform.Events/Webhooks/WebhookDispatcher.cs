@@ -13,7 +13,9 @@ namespace Platform.Events.Webhooks;
 /// account or another, has its own worker. Instances share the work through a lease per endpoint.
 /// A worker takes its queue in rounds (one query for the endpoint and the queue head, one transaction to
 /// record the round) and, when the queue is empty, keeps its lease a little while for the next events.
-/// At least once: a crash between a 2xx and its record repeats that delivery with the same event id.
+/// Exactly once per subscription while instances run and stop gracefully (a stop finishes the request in
+/// flight and records the round); at least once across a crash: a crash between a 2xx and its record
+/// repeats that delivery, with the same event id.
 /// </summary>
 public sealed class WebhookDispatcher(
     WebhookStore store, WebhookSender sender, DeliverySignal signal, EventsOptions options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
@@ -180,9 +182,17 @@ public sealed class WebhookDispatcher(
         long blockedUntil = 0;
         foreach (var delivery in queue)
         {
+            // Stopping: nothing new is sent, and what was sent is recorded below, so the instance that takes the
+            // endpoint next does not send it again. A request in flight is not cancelled for the same reason (it
+            // has its own timeout): cancelled, the endpoint might have it while this instance cannot tell.
+            if (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
             var attempt = delivery.Attempts + 1;
             var startedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var result = await sender.SendAsync(subscription, delivery, attempt, stoppingToken);
+            var result = await sender.SendAsync(subscription, delivery, attempt, CancellationToken.None);
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             EventsTelemetry.DeliveryDuration.Record(result.Duration.TotalMilliseconds);
             var duration = (long)result.Duration.TotalMilliseconds;
