@@ -1,3 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Agents;
+using Platform.Messaging.Outbox;
+using Platform.ServiceDefaults;
+using Platform.Storage;
 using Platform.Testing;
 using Xunit;
 using static Platform.Testing.PlatformApi;
@@ -87,6 +92,110 @@ public sealed class CrashTests
         {
             await billing.DisposeAsync();
         }
+    }
+
+    // Subjects with six events of three types (a run: started, four steps, completed), so the relay's
+    // pipelining is tested where it could reorder: one subject's messages go to three exchanges, and
+    // other subjects' messages are in flight between them. The records are written by this process
+    // into Billing's outbox (as the Agents service writes its own) while the Billing process relays,
+    // ingests and delivers them; it is killed mid-stream and started again.
+    [Fact]
+    public async Task Killing_the_relay_mid_stream_keeps_the_order_of_subjects_with_many_events()
+    {
+        const int runs = 20;
+        const int steps = 4;
+        const int perRun = steps + 2;
+        await using var environment = await EventsEnvironment.CreateAsync("distributed");
+        environment.Settings["Events:Webhooks:LeaseMs"] = "3000";
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var topic = await TopicListener.StartAsync(environment.VirtualHost!.Name, [("platform.agents", "#")]);
+        var variables = environment.ProcessEnvironment();
+        var dll = RepositoryPaths.ServiceDll("Billing");
+        var billing = await ServiceProcess.StartAsync("billing", dll, variables);
+        await using var database = Database.Create(PlatformServices.Billing, new StorageOptions
+        {
+            Provider = DatabaseProvider.Postgres,
+            Postgres = environment.Settings["Storage:Postgres"]!,
+            DatabasePrefix = environment.Settings["Storage:DatabasePrefix"]!,
+        }, connectionStringOverride: null);
+        var outbox = new TransactionalOutbox(new ServiceCollection().BuildServiceProvider(), [], TimeProvider.System);
+        try
+        {
+            var (accountId, key) = await CreateAccountWithKeyAsync(billing.Client);
+            using (var subscribe = await billing.Client.SendAsync(Request(
+                HttpMethod.Post, "/v1/webhooks", key, new { url = receiver.Url("runs"), eventTypes = new[] { "*" } })))
+            {
+                await ReadJsonAsync(subscribe, 201);
+            }
+
+            // Step by step across all runs, each event committed before the next: the outbox's sequence is
+            // each run's order. The writer goes on through the kill (the database stays up).
+            var account = Guid.Parse(accountId);
+            var runIds = Enumerable.Range(0, runs).Select(_ => Guid.NewGuid()).ToArray();
+            var writer = Task.Run(async () =>
+            {
+                for (var position = 0; position < perRun; position++)
+                {
+                    foreach (var run in runIds)
+                    {
+                        await using var connection = await database.OpenAsync();
+                        await using var transaction = await connection.BeginTransactionAsync();
+                        await outbox.PublishAsync(RunEvent(run, account, position, steps), connection, transaction, CancellationToken.None);
+                        await transaction.CommitAsync();
+                        await Task.Delay(5);
+                    }
+                }
+            });
+
+            await Wait.ForAsync(() => receiver.Accepted("runs").Count >= 30 || writer.IsCompleted, "the stream to be under way");
+            billing.Kill();
+            var deliveredBeforeKill = receiver.Accepted("runs").Count;
+            await billing.DisposeAsync();
+            billing = await ServiceProcess.StartAsync("billing", dll, variables, [billing.BaseAddress.ToString().TrimEnd('/')]);
+            await writer;
+
+            await Wait.ForAsync(() => receiver.Accepted("runs").Count >= runs * perRun, "every event at the webhook", 90);
+            await Wait.ForAsync(() => topic.Messages.Select(m => m.MessageId).Distinct().Count() >= runs * perRun, "every event on the topic", 90);
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+
+            Assert.True(deliveredBeforeKill < runs * perRun, "Billing should have been killed mid-stream");
+            // At least once: a repeat has the same event id and is dropped by id, as a receiver would.
+            var webhook = receiver.Accepted("runs").Select(r => (Id: r.EventId, r.Json)).ToList();
+            var onTopic = topic.Messages.DistinctBy(m => m.MessageId).Select(m => (Id: m.MessageId!, m.Json)).ToList();
+            foreach (var (name, events) in new[] { ("webhook", webhook), ("topic", onTopic) })
+            {
+                Assert.Equal(runs * perRun, events.Count);
+                foreach (var subject in events.GroupBy(e => e.Json.GetProperty("subject").GetString()))
+                {
+                    var order = subject.Select(e => e.Json.GetProperty("type").GetString() == "platform.agents.run.step.completed.v1"
+                        ? $"step {e.Json.GetProperty("data").GetProperty("stepIndex").GetInt32()}"
+                        : e.Json.GetProperty("type").GetString()).ToList();
+                    Assert.True(
+                        order.SequenceEqual(["platform.agents.run.started.v1", "step 0", "step 1", "step 2", "step 3", "platform.agents.run.completed.v1"]),
+                        $"{name}: {subject.Key} arrived as {string.Join(", ", order)}");
+                }
+
+                Assert.Equal(runs, events.Select(e => e.Json.GetProperty("subject").GetString()).Distinct().Count());
+            }
+
+            Assert.Equal(webhook.Select(e => e.Id).Order(), onTopic.Select(e => e.Id).Order());
+        }
+        finally
+        {
+            await billing.DisposeAsync();
+        }
+    }
+
+    private static object RunEvent(Guid run, Guid account, int position, int steps)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return position switch
+        {
+            0 => new RunStarted(run, account, "explicit", steps, 500_000, at),
+            _ when position <= steps => new RunStepCompleted(
+                run, account, position - 1, $"step-{position}", "retrieval.search", RunStepOutcomes.Succeeded, null, null, 1_200, 1, 84, at),
+            _ => new RunCompleted(run, account, steps, 4_800, at),
+        };
     }
 
     private static async Task SendUntilAnsweredAsync(HttpClient client, string key, string path, object body)
