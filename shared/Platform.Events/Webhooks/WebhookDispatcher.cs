@@ -11,8 +11,9 @@ namespace Platform.Events.Webhooks;
 /// A failed attempt blocks only that endpoint (retried with exponential backoff, dead-lettered after
 /// <see cref="WebhookOptions.MaxAttempts"/>, then the queue moves on); every other endpoint, of this
 /// account or another, has its own worker. Instances share the work through a lease per endpoint.
-/// A worker takes its queue in rounds (one query for the endpoint and the queue head, one transaction to
-/// record the round) and, when the queue is empty, keeps its lease a little while for the next events.
+/// A worker takes its queue in rounds; the rounds of all workers are recorded and the next ones fetched
+/// together (<see cref="DeliveryRounds"/>, one transaction per batch), and a worker whose queue is empty
+/// keeps its lease a little while for the next events.
 /// Exactly once per subscription while instances run and stop gracefully (a stop finishes the request in
 /// flight and records the round); at least once across a crash: a crash between a 2xx and its record
 /// repeats that delivery, with the same event id.
@@ -24,9 +25,12 @@ public sealed class WebhookDispatcher(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, EndpointWorker> _workers = new(StringComparer.Ordinal);
     private readonly WebhookOptions _webhooks = options.Webhooks;
+    private DeliveryRounds? _rounds;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _rounds = new DeliveryRounds(store, _owner, _webhooks, logger);
+        var rounds = _rounds.RunAsync();
         var max = Math.Max(1, _webhooks.MaxConcurrentEndpoints);
         var poll = TimeSpan.FromMilliseconds(Math.Max(10, _webhooks.PollIntervalMs));
         var nextScan = Stopwatch.GetTimestamp();
@@ -82,6 +86,8 @@ public sealed class WebhookDispatcher(
         }
 
         await Task.WhenAll(_workers.Values.Select(w => w.Completion));
+        _rounds.Complete();
+        await rounds;
     }
 
     private void Start(string subscriptionId, int max, CancellationToken stoppingToken)
@@ -100,29 +106,23 @@ public sealed class WebhookDispatcher(
 
     private async Task WorkAsync(string subscriptionId, EndpointWorker worker, CancellationToken stoppingToken)
     {
+        var rounds = _rounds!;
         var leased = false;
         // A worker with an empty queue waits this long for more before it lets the endpoint go: under a
         // stream of events it keeps its lease and goes on when woken, instead of leasing, looking and
         // releasing again for every batch the ingestor logs.
         var linger = TimeSpan.FromMilliseconds(Math.Max(10, Math.Min(_webhooks.PollIntervalMs, _webhooks.LeaseMs / 3)));
+        // What goes to the database next: the last round's outcomes (none at first) and whether to fetch the next.
+        RoundRequest? next = new(subscriptionId, [], null, Fetch: true);
         try
         {
             leased = await store.TryLeaseAsync(subscriptionId, _owner, _webhooks.LeaseMs, stoppingToken);
-            var renewed = Stopwatch.GetTimestamp();
-            while (leased && !stoppingToken.IsCancellationRequested)
+            while (leased)
             {
-                if (Stopwatch.GetElapsedTime(renewed).TotalMilliseconds > _webhooks.LeaseMs / 3)
-                {
-                    leased = await store.TryLeaseAsync(subscriptionId, _owner, _webhooks.LeaseMs, stoppingToken);
-                    renewed = Stopwatch.GetTimestamp();
-                    if (!leased)
-                    {
-                        break;
-                    }
-                }
-
-                var round = await store.NextRoundAsync(subscriptionId, _owner, Math.Max(1, _webhooks.BatchSize), stoppingToken);
-                if (round.Subscription is null)
+                // Records the previous round, renews the lease and fetches the next, together with other workers.
+                var round = await rounds.SubmitAsync(next);
+                next = null;
+                if (round?.Subscription is null)
                 {
                     // Deleted, waiting for a retry, or the lease went to another instance.
                     break;
@@ -135,13 +135,17 @@ public sealed class WebhookDispatcher(
                         break;
                     }
 
+                    next = new RoundRequest(subscriptionId, [], null, Fetch: true);
                     continue;
                 }
 
-                var carryOn = await DeliverRoundAsync(round.Subscription, round.Queue, stoppingToken);
-                renewed = Stopwatch.GetTimestamp();
+                var (outcomes, blockedUntil) = await SendRoundAsync(round.Subscription, round.Queue, stoppingToken);
+                var carryOn = blockedUntil is null && !stoppingToken.IsCancellationRequested;
+                next = new RoundRequest(subscriptionId, outcomes, blockedUntil, Fetch: carryOn);
                 if (!carryOn)
                 {
+                    await rounds.SubmitAsync(next);
+                    next = null;
                     break;
                 }
             }
@@ -156,6 +160,19 @@ public sealed class WebhookDispatcher(
         }
         finally
         {
+            if (leased && next is { Outcomes.Count: > 0 })
+            {
+                // A round sent but not recorded (its batch failed): once more, or its deliveries go out again.
+                try
+                {
+                    await rounds.SubmitAsync(next with { Fetch = false });
+                }
+                catch (Exception exception)
+                {
+                    logger.LogWarning(exception, "Could not record a webhook round of {SubscriptionId}; its deliveries will be sent again", subscriptionId);
+                }
+            }
+
             if (leased)
             {
                 try
@@ -174,15 +191,19 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    /// <summary>Sends the queue head in order until one fails; records the round. False when the endpoint must wait.</summary>
-    private async Task<bool> DeliverRoundAsync(WebhookSubscription subscription, IReadOnlyList<QueuedDelivery> queue, CancellationToken stoppingToken)
+    /// <summary>
+    /// Sends the queue head in order until one fails; returns the outcomes and, when one failed, until when
+    /// the endpoint waits (null: all went out).
+    /// </summary>
+    private async Task<(IReadOnlyList<AttemptOutcome> Outcomes, long? BlockedUntil)> SendRoundAsync(
+        WebhookSubscription subscription, IReadOnlyList<QueuedDelivery> queue, CancellationToken stoppingToken)
     {
         var outcomes = new List<AttemptOutcome>(queue.Count);
         var round = Stopwatch.StartNew();
-        long blockedUntil = 0;
+        long? blockedUntil = null;
         foreach (var delivery in queue)
         {
-            // Stopping: nothing new is sent, and what was sent is recorded below, so the instance that takes the
+            // Stopping: nothing new is sent, and what was sent is recorded, so the instance that takes the
             // endpoint next does not send it again. A request in flight is not cancelled for the same reason (it
             // has its own timeout): cancelled, the endpoint might have it while this instance cannot tell.
             if (stoppingToken.IsCancellationRequested)
@@ -216,8 +237,8 @@ public sealed class WebhookDispatcher(
                 blockedUntil = now + (long)RetryBackoff.After(attempt, _webhooks).TotalMilliseconds;
                 logger.LogInformation(
                     "Webhook delivery {DeliveryId} to {SubscriptionId} failed (attempt {Attempt}: {Error}); retrying at {RetryAt}",
-                    delivery.Id, subscription.Id, attempt, result.Error, DateTimeOffset.FromUnixTimeMilliseconds(blockedUntil));
-                outcomes.Add(new(delivery.Id, attempt, startedAt, duration, result.StatusCode, result.Error, DeliveryStatus.Pending, blockedUntil, null));
+                    delivery.Id, subscription.Id, attempt, result.Error, DateTimeOffset.FromUnixTimeMilliseconds(blockedUntil.Value));
+                outcomes.Add(new(delivery.Id, attempt, startedAt, duration, result.StatusCode, result.Error, DeliveryStatus.Pending, blockedUntil.Value, null));
                 break;
             }
 
@@ -228,8 +249,7 @@ public sealed class WebhookDispatcher(
             }
         }
 
-        await store.RecordAsync(subscription.Id, _owner, outcomes, blockedUntil, _webhooks.LeaseMs, CancellationToken.None);
-        return blockedUntil == 0;
+        return (outcomes, blockedUntil);
     }
 
     /// <summary>A running endpoint worker: woken when its endpoint gets deliveries while it waits for more.</summary>

@@ -232,46 +232,27 @@ public sealed class WebhookStore(EventsDatabase events, TimeProvider clock)
     }
 
     /// <summary>
-    /// The worker's next round, in one round trip: the endpoint (with its secrets) and the head of its queue
-    /// (pending deliveries in order, with the bodies to send). No endpoint when it was deleted, is waiting for
-    /// a retry, or <paramref name="owner"/> no longer holds its lease: the worker stops.
+    /// What several endpoint workers of <paramref name="owner"/> asked for at about the same time, in one
+    /// transaction and one statement batch: every round's attempts and delivery states, each endpoint's
+    /// <c>blocked_until</c> (when its round failed) and a renewed lease, then, for the workers that go on,
+    /// their endpoint (with its secrets) and the head of its queue (pending deliveries in order, with the
+    /// bodies to send). An endpoint that was deleted, waits for a retry or is no longer leased by
+    /// <paramref name="owner"/> comes back without a subscription: its worker stops.
     /// </summary>
-    public async Task<DeliveryRound> NextRoundAsync(string subscriptionId, string owner, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await events.Database.OpenAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            $"""
-            SELECT {SubscriptionColumns} FROM webhook_subscriptions
-            WHERE id = @subscriptionId AND deleted_at IS NULL AND blocked_until <= @now AND lease_owner = @owner;
-            SELECT d.sequence AS Sequence, d.id AS Id, d.event_id AS EventId, e.type AS EventType, d.attempts AS Attempts,
-                   e.created_at AS EventLoggedAt, e.body AS Body
-            FROM webhook_deliveries d JOIN event_log e ON e.sequence = d.event_sequence
-            WHERE d.subscription_id = @subscriptionId AND d.status = '{DeliveryStatus.Pending}'
-            ORDER BY d.sequence LIMIT @limit;
-            """,
-            new { subscriptionId, owner, now = Now, limit }, cancellationToken: cancellationToken));
-        var subscription = await results.ReadSingleOrDefaultAsync<WebhookSubscription>();
-        var queue = (await results.ReadAsync<QueuedDelivery>()).ToList();
-        return new DeliveryRound(subscription, subscription is null ? [] : queue);
-    }
-
-    /// <summary>
-    /// Writes what a worker's round did in one transaction and one statement batch: every attempt, every
-    /// delivery's new state, when the endpoint may be tried again (<paramref name="blockedUntilMs"/>) and a
-    /// renewed lease.
-    /// </summary>
-    public async Task RecordAsync(
-        string subscriptionId, string owner, IReadOnlyList<AttemptOutcome> outcomes, long blockedUntilMs, int leaseMs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, DeliveryRound>> ExecuteRoundsAsync(
+        string owner, int leaseMs, int limit, IReadOnlyList<RoundRequest> requests, CancellationToken cancellationToken)
     {
         await using var connection = await events.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var sql = new StringBuilder();
-        command.AddParameter("id", subscriptionId, DbType.String);
+        var now = Now;
         command.AddParameter("owner", owner, DbType.String);
-        command.AddParameter("blocked", blockedUntilMs, DbType.Int64);
-        command.AddParameter("until", Now + leaseMs, DbType.Int64);
+        command.AddParameter("now", now, DbType.Int64);
+        command.AddParameter("until", now + leaseMs, DbType.Int64);
+        command.AddParameter("limit", limit, DbType.Int32);
+        var sql = new StringBuilder();
+        var outcomes = requests.SelectMany(r => r.Outcomes).ToList();
         if (outcomes.Count > 0)
         {
             var attempts = new StringBuilder();
@@ -307,12 +288,105 @@ public sealed class WebhookStore(EventsDatabase events, TimeProvider clock)
                 """);
         }
 
-        sql.Append("UPDATE webhook_subscriptions SET blocked_until = @blocked, lease_until = @until WHERE id = @id AND lease_owner = @owner;");
+        // Every requesting endpoint's lease is renewed; a round that failed also sets when the endpoint may be
+        // tried again (NULL: unchanged).
+        var endpoints = new StringBuilder();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            endpoints.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(CAST(@q{i} AS TEXT), CAST(@b{i} AS BIGINT))");
+            command.AddParameter($"q{i}", requests[i].SubscriptionId, DbType.String);
+            command.AddParameter($"b{i}", requests[i].BlockedUntilMs, DbType.Int64);
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $"""
+            WITH v (id, blocked) AS (VALUES {endpoints})
+            UPDATE webhook_subscriptions SET blocked_until = COALESCE(v.blocked, webhook_subscriptions.blocked_until), lease_until = @until
+            FROM v WHERE webhook_subscriptions.id = v.id AND webhook_subscriptions.lease_owner = @owner;
+
+            """);
+
+        // Then the next rounds: the endpoints, and one indexed query per endpoint for the head of its queue.
+        var fetches = requests.Select((r, i) => (Request: r, Index: i)).Where(x => x.Request.Fetch).ToList();
+        if (fetches.Count > 0)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                SELECT {SubscriptionColumns} FROM webhook_subscriptions
+                WHERE id IN ({string.Join(", ", fetches.Select(f => $"@q{f.Index}"))})
+                  AND deleted_at IS NULL AND blocked_until <= @now AND lease_owner = @owner;
+
+                """);
+            foreach (var (_, index) in fetches)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"""
+                    SELECT d.sequence AS Sequence, d.id AS Id, d.event_id AS EventId, e.type AS EventType, d.attempts AS Attempts,
+                           e.created_at AS EventLoggedAt, e.body AS Body
+                    FROM webhook_deliveries d JOIN event_log e ON e.sequence = d.event_sequence
+                    WHERE d.subscription_id = @q{index} AND d.status = '{DeliveryStatus.Pending}'
+                    ORDER BY d.sequence LIMIT @limit;
+
+                    """);
+            }
+        }
+
         command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var rounds = new Dictionary<string, DeliveryRound>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (fetches.Count > 0)
+            {
+                // The writes come first; a provider may or may not show them as result sets without columns.
+                await NextRowsAsync(reader, first: true, cancellationToken);
+                var subscriptions = new Dictionary<string, WebhookSubscription>(StringComparer.Ordinal);
+                var parseSubscription = reader.GetRowParser<WebhookSubscription>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var subscription = parseSubscription(reader);
+                    subscriptions[subscription.Id] = subscription;
+                }
+
+                foreach (var (request, _) in fetches)
+                {
+                    await NextRowsAsync(reader, first: false, cancellationToken);
+                    var parseDelivery = reader.GetRowParser<QueuedDelivery>();
+                    var queue = new List<QueuedDelivery>();
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        queue.Add(parseDelivery(reader));
+                    }
+
+                    var subscription = subscriptions.GetValueOrDefault(request.SubscriptionId);
+                    rounds[request.SubscriptionId] = new DeliveryRound(subscription, subscription is null ? [] : queue);
+                }
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        return rounds;
+    }
+
+    // Moves to the next result set that has columns (a SELECT's), past those of the writes.
+    private static async Task NextRowsAsync(DbDataReader reader, bool first, CancellationToken cancellationToken)
+    {
+        if (!first && !await reader.NextResultAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The round batch returned fewer result sets than it has queries.");
+        }
+
+        while (reader.FieldCount == 0)
+        {
+            if (!await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The round batch returned fewer result sets than it has queries.");
+            }
+        }
     }
 }
+
+/// <summary>
+/// One endpoint worker's request to <see cref="WebhookStore.ExecuteRoundsAsync"/>: the outcomes of the round
+/// it sent (may be none), when the endpoint may be tried again if the round failed, and whether it wants its next round.
+/// </summary>
+public sealed record RoundRequest(string SubscriptionId, IReadOnlyList<AttemptOutcome> Outcomes, long? BlockedUntilMs, bool Fetch);
 
 /// <summary>An endpoint worker's next round: the endpoint (null: stop) and the head of its queue.</summary>
 public sealed record DeliveryRound(WebhookSubscription? Subscription, IReadOnlyList<QueuedDelivery> Queue);
