@@ -73,8 +73,21 @@ public sealed class PostgresEnvironment : IAsyncDisposable
 
         foreach (var name in names)
         {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            // FORCE cannot end an autovacuum worker (a superuser's backend) that a heavily written database
+            // attracts; it finishes soon, so try again for a while before giving up.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 20)
+                {
+                    await Task.Delay(500);
+                }
+            }
         }
     }
 }
