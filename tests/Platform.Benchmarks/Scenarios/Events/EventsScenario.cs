@@ -78,13 +78,16 @@ public sealed class EventsScenario : IScenario
             await platform.RunAsync(500, rate: null, ct);
         }
 
+        var load = new JsonObject { ["before_saturated"] = MachineInfo.ReadLoadAverage() };
         context.Progress.WriteLine($"platform, saturated: {plan.Saturated} events committed by {Writers} writers as fast as they can");
         var saturated = await platform.RunAsync(plan.Saturated, rate: null, ct);
         var saturatedLogged = platform.LastCommitToLogged;
         var saturatedWriters = platform.LastWriters;
+        load["before_paced"] = MachineInfo.ReadLoadAverage();
         var pacedCount = (int)(PacedRate * plan.PacedSeconds);
         context.Progress.WriteLine($"platform, paced: {pacedCount} events at {PacedRate:0} events/s offered");
         var paced = await platform.RunAsync(pacedCount, PacedRate, ct);
+        load["after_paced"] = MachineInfo.ReadLoadAverage();
 
         context.Progress.WriteLine($"baseline: the same {plan.Saturated} signed POSTs sent directly, one sender per endpoint");
         var direct = await DirectAsync(sink, subscriptions, accounts, plan.Saturated, ct);
@@ -99,6 +102,8 @@ public sealed class EventsScenario : IScenario
             ["paced_commit_to_logged"] = platform.LastCommitToLogged,
             ["saturated_writers"] = saturatedWriters,
             ["paced_writers"] = platform.LastWriters,
+            // The machine is shared: its 1-minute load average around the phases (2 cores; above 2 means others queue for CPU too).
+            ["machine_load_1m"] = load,
         };
         var baseline = new JsonObject
         {
