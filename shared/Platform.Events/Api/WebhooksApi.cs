@@ -238,7 +238,9 @@ public static class WebhooksApi
         var queued = await store.ReplayAsync(
             subscription, byIds ? [.. request.EventIds!.Distinct()!] : null,
             request.From?.ToUnixTimeMilliseconds(), request.To?.ToUnixTimeMilliseconds(), MaxReplayEvents, cancellationToken);
-        signal.Notify();
+        // Named, so a worker of this endpoint that waits for more goes on at once (a database look skips endpoints
+        // that are leased, its own included). Another instance's worker finds them at its next round.
+        signal.Notify([subscription.Id]);
         return TypedResults.Accepted($"/v1/webhooks/{subscription.Id}/deliveries", new ReplayResponse(queued));
     }
 
