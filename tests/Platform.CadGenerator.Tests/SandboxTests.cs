@@ -81,7 +81,9 @@ public sealed class SandboxTests : IDisposable
     public async Task Renders_past_the_time_limit_are_killed_in_time()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var result = await RenderAsync("for (i = [0 : 60]) rotate([i, i, 0]) sphere(r = 20 + i, $fn = 120);");
+        // A billion loop steps that keep nothing: CPU only, so the time limit and not the memory limit stops it
+        // (a heavy union of spheres hit the memory limit first on a fast, quiet machine).
+        var result = await RenderAsync("echo(len([for (i = [0 : 99999], j = [0 : 9999]) if (i < 0) i]));\ncube(1);");
         Assert.Equal(RenderOutcome.TimedOut, result.Outcome);
         Assert.InRange(watch.Elapsed.TotalSeconds, 4, 12);
         Assert.Contains("did not finish within 5 s", result.Failure, StringComparison.Ordinal);
