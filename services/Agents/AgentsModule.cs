@@ -6,6 +6,7 @@ using Platform.Agents.Runs;
 using Platform.Agents.Storage;
 using Platform.Agents.Tools;
 using Platform.Agents.Tools.Runners;
+using Platform.Contracts.Agents;
 using Platform.Messaging;
 using Platform.Messaging.Sagas;
 using Platform.ServiceDefaults;
@@ -44,6 +45,19 @@ public static class AgentsModule
         builder.Services.AddBusScheduler(Name);
         // Run events and every command the saga sends are written with the state change that causes them.
         builder.Services.AddBusOutbox(Name);
+        // Order matters within a run, never across runs: the relay keeps each run's messages in sequence and publishes
+        // different runs' concurrently (one at a time, 100 runs' steps waited on each other's broker confirms).
+        builder.Services.AddOutboxOrderingKey<RunSubmitted>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<RunCancelRequested>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<RunApprovalDecided>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<PlanRunStep>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<ExecuteAgentStep>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<AgentStepExecuted>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<RunStarted>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<RunStepCompleted>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<RunApprovalRequested>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<RunCompleted>(m => m.RunId.ToString());
+        builder.Services.AddOutboxOrderingKey<RunFailed>(m => m.RunId.ToString());
         builder.Services.AddBusRegistrations(bus =>
         {
             bus.AddSagaStateMachine<AgentRunStateMachine, AgentRunSaga>().DatabaseRepository(Name);

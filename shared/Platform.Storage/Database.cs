@@ -13,6 +13,9 @@ public sealed class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
 
+    // What an open connection reports for this database: the PostgreSQL database name, or the SQLite file's full path.
+    private readonly string _identity;
+
     public Database(string name, DatabaseProvider provider, string connectionString)
     {
         Name = name;
@@ -21,6 +24,11 @@ public sealed class Database : IAsyncDisposable
         if (provider == DatabaseProvider.Postgres)
         {
             _postgres = NpgsqlDataSource.Create(connectionString);
+            _identity = new NpgsqlConnectionStringBuilder(connectionString).Database ?? "";
+        }
+        else
+        {
+            _identity = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
         }
     }
 
@@ -50,6 +58,15 @@ public sealed class Database : IAsyncDisposable
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
+
+    /// <summary>True when <paramref name="connection"/> is open on this database (the same PostgreSQL database or SQLite file).</summary>
+    public bool Owns(DbConnection connection) => connection switch
+    {
+        NpgsqlConnection npgsql => IsPostgres && string.Equals(npgsql.Database, _identity, StringComparison.Ordinal),
+        SqliteConnection sqlite => !IsPostgres && sqlite.DataSource is { Length: > 0 } file &&
+            string.Equals(Path.GetFullPath(file), _identity, StringComparison.Ordinal),
+        _ => false,
+    };
 
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -56,12 +56,26 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
             },
             transaction,
             cancellationToken: cancellationToken));
-        // The connection does not say which database it is on, and waking a relay with nothing to do
-        // costs one query: wake them all. A relay may look before the caller commits; it then finds
-        // nothing and looks again on its next poll.
+        // Wake the relay of the database written to, only: a woken relay that finds nothing (the writer
+        // has not committed yet) chases the commit with a few quick looks, so waking every module's relay
+        // on every write (standalone hosts them all) cost each of them those looks. A connection no
+        // outbox database owns (should not happen) wakes them all.
+        var woken = false;
         foreach (var outbox in _outboxes)
         {
-            outbox.Signal.Notify();
+            if (services.GetRequiredKeyedService<Database>(outbox.DatabaseName).Owns(connection))
+            {
+                outbox.Signal.Notify();
+                woken = true;
+            }
+        }
+
+        if (!woken)
+        {
+            foreach (var outbox in _outboxes)
+            {
+                outbox.Signal.Notify();
+            }
         }
 
         return id;
