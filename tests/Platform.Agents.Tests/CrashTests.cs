@@ -39,7 +39,8 @@ public sealed class CrashTests(AgentsDistributedPlatform platform)
         }
 
         platform.KillAgents();
-        var callsAtKill = runIds.Sum(platform.Tools.CallsOf);
+        var callsPerRunAtKill = runIds.ToDictionary(id => id, platform.Tools.CallsOf);
+        var callsAtKill = callsPerRunAtKill.Values.Sum();
         await platform.StartAgentsAgainAsync();
 
         var finished = new List<JsonElement>();
@@ -75,8 +76,11 @@ public sealed class CrashTests(AgentsDistributedPlatform platform)
             Assert.Empty(await platform.TransfersAsync(account, "release", runId));
         }
 
-        Assert.True(byRun.Values.Count(r => r.GetProperty("state").GetString() == "completed") >= Runs / 2,
-            "most runs should complete after the restart: " + string.Join(", ", byRun.Values.Select(r => r.GetProperty("state").GetString())));
+        // Resumed, not just finished before the kill: runs with calls still to make at the kill completed afterwards.
+        // (How many: a kill lands inside most runs' 200 ms calls, and an interrupted HTTP call fails its run, by design.)
+        var resumed = byRun.Count(r => r.Value.GetProperty("state").GetString() == "completed" && callsPerRunAtKill[r.Key] < StepsPerRun);
+        Assert.True(resumed >= 1,
+            "no run completed after the restart: " + string.Join(", ", byRun.Values.Select(r => r.GetProperty("state").GetString())));
         var spent = byRun.Values.Sum(r => r.GetProperty("spent").GetInt64());
         Assert.Equal(100_000_000 - spent, await platform.AvailableAsync(account));
     }

@@ -169,8 +169,8 @@ public static class CharacterChunker
         return position;
     }
 
-    /// <summary>True when the newline at <paramref name="i"/> ends a blank line (only spaces since the previous newline).</summary>
-    private static bool EndsBlankLine(string text, int i, int lowest)
+    /// <summary>True when the newline at <paramref name="i"/> ends a blank line (only spaces since the previous newline); both chunkers cut there first.</summary>
+    internal static bool EndsBlankLine(string text, int i, int lowest)
     {
         for (var j = i - 1; j >= lowest; j--)
         {

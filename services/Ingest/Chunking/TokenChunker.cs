@@ -339,23 +339,7 @@ public static class TokenChunker
             && (Rune.IsPunctuation(rune) || (Rune.IsSymbol(rune) && rune.Value < 0x80));
 
         /// <summary>True when the newline at <paramref name="i"/> ends a line holding only spaces (from <paramref name="from"/> on).</summary>
-        private bool OnlySpacesSinceNewline(int i, int from)
-        {
-            for (var j = i - 1; j >= from; j--)
-            {
-                switch (_text[j])
-                {
-                    case '\n':
-                        return true;
-                    case ' ' or '\t' or '\r':
-                        continue;
-                    default:
-                        return false;
-                }
-            }
-
-            return false;
-        }
+        private bool OnlySpacesSinceNewline(int i, int from) => CharacterChunker.EndsBlankLine(_text, i, from);
 
         /// <summary>
         /// True when piece <paramref name="index"/> ends a sentence: '.', '!', '?' or '…' before white space
