@@ -46,18 +46,19 @@ public static class AgentsModule
         // Run events and every command the saga sends are written with the state change that causes them.
         builder.Services.AddBusOutbox(Name);
         // Order matters within a run, never across runs: the relay keeps each run's messages in sequence and publishes
-        // different runs' concurrently (one at a time, 100 runs' steps waited on each other's broker confirms).
-        builder.Services.AddOutboxOrderingKey<RunSubmitted>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<RunCancelRequested>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<RunApprovalDecided>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<PlanRunStep>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<ExecuteAgentStep>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<AgentStepExecuted>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<RunStarted>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<RunStepCompleted>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<RunApprovalRequested>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<RunCompleted>(m => m.RunId.ToString());
-        builder.Services.AddOutboxOrderingKey<RunFailed>(m => m.RunId.ToString());
+        // different runs' concurrently. The key is the run's event subject (the catalogue's, runs/{id}), so a host that
+        // also registers the catalogue's keys (standalone) orders a run's events and commands as one sequence.
+        ByRun<RunSubmitted>(builder.Services, m => m.RunId);
+        ByRun<RunCancelRequested>(builder.Services, m => m.RunId);
+        ByRun<RunApprovalDecided>(builder.Services, m => m.RunId);
+        ByRun<PlanRunStep>(builder.Services, m => m.RunId);
+        ByRun<ExecuteAgentStep>(builder.Services, m => m.RunId);
+        ByRun<AgentStepExecuted>(builder.Services, m => m.RunId);
+        ByRun<RunStarted>(builder.Services, m => m.RunId);
+        ByRun<RunStepCompleted>(builder.Services, m => m.RunId);
+        ByRun<RunApprovalRequested>(builder.Services, m => m.RunId);
+        ByRun<RunCompleted>(builder.Services, m => m.RunId);
+        ByRun<RunFailed>(builder.Services, m => m.RunId);
         builder.Services.AddBusRegistrations(bus =>
         {
             bus.AddSagaStateMachine<AgentRunStateMachine, AgentRunSaga>().DatabaseRepository(Name);
@@ -66,6 +67,9 @@ public static class AgentsModule
         });
         return builder;
     }
+
+    private static void ByRun<T>(IServiceCollection services, Func<T, Guid> runId)
+        where T : class => services.AddOutboxOrderingKey<T>(m => $"runs/{runId(m):D}");
 
     public static RouteGroupBuilder MapAgents(this IEndpointRouteBuilder endpoints)
     {

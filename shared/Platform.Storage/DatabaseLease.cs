@@ -29,5 +29,11 @@ public sealed class DatabaseLease : IAsyncDisposable
             ? new DatabaseLease(connection, transaction, owned: false)
             : new DatabaseLease(await database.OpenAsync(cancellationToken), null, owned: true);
 
+    public void Deconstruct(out DbConnection connection, out DbTransaction? transaction)
+    {
+        connection = Connection;
+        transaction = Transaction;
+    }
+
     public ValueTask DisposeAsync() => _owned ? Connection.DisposeAsync() : ValueTask.CompletedTask;
 }

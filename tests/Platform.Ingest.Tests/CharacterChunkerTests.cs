@@ -33,38 +33,10 @@ public sealed class CharacterChunkerTests
     [Fact]
     public void Markdown_headings_bound_chunks_and_give_their_path()
     {
-        var markdown = """
-            Preamble.
 
-            # Guide
-            Intro.
+        var chunks = CharacterChunker.Split(HeadingSample.Markdown, TextFormat.Markdown, Default);
 
-            ## Install
-            ```
-            # not a heading
-            ```
-
-            ### Linux
-            apt install it
-
-            ## Use
-            Use it.
-
-            Other
-            =====
-            Setext section.
-            """;
-
-        var chunks = CharacterChunker.Split(markdown, TextFormat.Markdown, Default);
-
-        Assert.Equal(
-            [[], ["Guide"], ["Guide", "Install"], ["Guide", "Install", "Linux"], ["Guide", "Use"], ["Other"]],
-            chunks.Select(c => c.HeadingPath.ToArray()).ToArray());
-        Assert.Equal("Preamble.", chunks[0].Text);
-        Assert.StartsWith("## Install", chunks[2].Text);
-        Assert.Contains("# not a heading", chunks[2].Text);
-        Assert.DoesNotContain("Linux", chunks[2].Text);
-        Assert.StartsWith("Other\n=====", chunks[5].Text);
+        HeadingSample.AssertSections(chunks);
     }
 
     [Fact]

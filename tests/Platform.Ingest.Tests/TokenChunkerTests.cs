@@ -189,38 +189,10 @@ public sealed class TokenChunkerTests
     [Fact]
     public void Markdown_headings_bound_chunks_and_give_their_path()
     {
-        var markdown = """
-            Preamble.
 
-            # Guide
-            Intro.
+        var chunks = TokenChunker.Split(HeadingSample.Markdown, TextFormat.Markdown, Defaults, Tokenizer);
 
-            ## Install
-            ```
-            # not a heading
-            ```
-
-            ### Linux
-            apt install it
-
-            ## Use
-            Use it.
-
-            Other
-            =====
-            Setext section.
-            """;
-
-        var chunks = TokenChunker.Split(markdown, TextFormat.Markdown, Defaults, Tokenizer);
-
-        Assert.Equal(
-            [[], ["Guide"], ["Guide", "Install"], ["Guide", "Install", "Linux"], ["Guide", "Use"], ["Other"]],
-            chunks.Select(c => c.HeadingPath.ToArray()).ToArray());
-        Assert.Equal("Preamble.", chunks[0].Text);
-        Assert.StartsWith("## Install", chunks[2].Text);
-        Assert.Contains("# not a heading", chunks[2].Text);
-        Assert.DoesNotContain("Linux", chunks[2].Text);
-        Assert.StartsWith("Other\n=====", chunks[5].Text);
+        HeadingSample.AssertSections(chunks);
     }
 
     [Fact]

@@ -81,19 +81,13 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
     /// <summary>The run's stored request and account, for the workers acting on it (any account).</summary>
     public async Task<StoredRun?> GetSpecAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
-        {
-            var row = await connection.QuerySingleOrDefaultAsync<RunRow>(new CommandDefinition(
-                $"SELECT {RunColumns} FROM agent_runs WHERE id = @Id", new { Id = runId.ToString() }, transaction, cancellationToken: cancellationToken));
-            return row is null
-                ? null
-                : new StoredRun(Guid.Parse(row.account_id), JsonSerializer.Deserialize<RunSpec>(row.spec, Json)!, row.state, row.cancel_requested_at is not null);
-        }
-        finally
-        {
-            await ReleaseAsync(connection, owned);
-        }
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        var row = await connection.QuerySingleOrDefaultAsync<RunRow>(new CommandDefinition(
+            $"SELECT {RunColumns} FROM agent_runs WHERE id = @Id", new { Id = runId.ToString() }, transaction, cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new StoredRun(Guid.Parse(row.account_id), JsonSerializer.Deserialize<RunSpec>(row.spec, Json)!, row.state, row.cancel_requested_at is not null);
     }
 
     /// <summary>Sets the run's columns that are given (null leaves a column as it is), and updated_at.</summary>
@@ -158,82 +152,64 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
     /// <summary>Sets the step's columns that are given, and appends <paramref name="decision"/> to its decisions.</summary>
     public async Task UpdateStepAsync(Guid runId, int index, StepChange change, JsonObject? decision, CancellationToken cancellationToken)
     {
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        string? decisions = null;
+        if (decision is not null)
         {
-            string? decisions = null;
-            if (decision is not null)
-            {
-                var current = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                    "SELECT decisions FROM agent_steps WHERE run_id = @Id AND step_index = @Index",
-                    new { Id = runId.ToString(), Index = index }, transaction, cancellationToken: cancellationToken)) ?? "[]";
-                var list = JsonNode.Parse(current) as JsonArray ?? [];
-                decision["at"] = DateTimeOffset.FromUnixTimeMilliseconds(Now);
-                list.Add(decision);
-                decisions = list.ToJsonString();
-            }
+            var current = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT decisions FROM agent_steps WHERE run_id = @Id AND step_index = @Index",
+                new { Id = runId.ToString(), Index = index }, transaction, cancellationToken: cancellationToken)) ?? "[]";
+            var list = JsonNode.Parse(current) as JsonArray ?? [];
+            decision["at"] = DateTimeOffset.FromUnixTimeMilliseconds(Now);
+            list.Add(decision);
+            decisions = list.ToJsonString();
+        }
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE agent_steps SET
-                    state = COALESCE(@State, state),
-                    output = COALESCE(@Output, output),
-                    error_kind = CASE WHEN @ClearError = 1 THEN NULL ELSE COALESCE(@ErrorKind, error_kind) END,
-                    error_detail = CASE WHEN @ClearError = 1 THEN NULL ELSE COALESCE(@ErrorDetail, error_detail) END,
-                    attempts = COALESCE(@Attempts, attempts),
-                    cost = cost + @AddCost,
-                    decisions = COALESCE(@Decisions, decisions),
-                    finished_at = COALESCE(@FinishedAt, finished_at),
-                    tool_ms = COALESCE(@ToolMs, tool_ms)
-                WHERE run_id = @Id AND step_index = @Index
-                """,
-                new
-                {
-                    Id = runId.ToString(), Index = index, change.State, Output = change.Output?.ToJsonString(), ClearError = change.ClearError ? 1 : 0,
-                    change.ErrorKind, change.ErrorDetail, change.Attempts, AddCost = change.AddCost, Decisions = decisions,
-                    FinishedAt = change.Finished ? Now : (long?)null, change.ToolMs,
-                },
-                transaction,
-                cancellationToken: cancellationToken));
-        }
-        finally
-        {
-            await ReleaseAsync(connection, owned);
-        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE agent_steps SET
+                state = COALESCE(@State, state),
+                output = COALESCE(@Output, output),
+                error_kind = CASE WHEN @ClearError = 1 THEN NULL ELSE COALESCE(@ErrorKind, error_kind) END,
+                error_detail = CASE WHEN @ClearError = 1 THEN NULL ELSE COALESCE(@ErrorDetail, error_detail) END,
+                attempts = COALESCE(@Attempts, attempts),
+                cost = cost + @AddCost,
+                decisions = COALESCE(@Decisions, decisions),
+                finished_at = COALESCE(@FinishedAt, finished_at),
+                tool_ms = COALESCE(@ToolMs, tool_ms)
+            WHERE run_id = @Id AND step_index = @Index
+            """,
+            new
+            {
+                Id = runId.ToString(), Index = index, change.State, Output = change.Output?.ToJsonString(), ClearError = change.ClearError ? 1 : 0,
+                change.ErrorKind, change.ErrorDetail, change.Attempts, AddCost = change.AddCost, Decisions = decisions,
+                FinishedAt = change.Finished ? Now : (long?)null, change.ToolMs,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>The outputs of the run's succeeded steps by step id (what references resolve against).</summary>
     public async Task<Dictionary<string, JsonNode?>> OutputsAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
-        {
-            var rows = await connection.QueryAsync<StepRow>(new CommandDefinition(
-                $"SELECT {StepColumns} FROM agent_steps WHERE run_id = @Id AND state = '{StepStates.Succeeded}'",
-                new { Id = runId.ToString() }, transaction, cancellationToken: cancellationToken));
-            return rows.ToDictionary(r => r.step_id, r => r.output is null ? null : JsonNode.Parse(r.output), StringComparer.Ordinal);
-        }
-        finally
-        {
-            await ReleaseAsync(connection, owned);
-        }
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        var rows = await connection.QueryAsync<StepRow>(new CommandDefinition(
+            $"SELECT {StepColumns} FROM agent_steps WHERE run_id = @Id AND state = '{StepStates.Succeeded}'",
+            new { Id = runId.ToString() }, transaction, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.step_id, r => r.output is null ? null : JsonNode.Parse(r.output), StringComparer.Ordinal);
     }
 
     /// <summary>Every step so far (for the LLM planner's conversation), in order.</summary>
     public async Task<IReadOnlyList<StepView>> StepsAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
-        {
-            var rows = await connection.QueryAsync<StepRow>(new CommandDefinition(
-                $"SELECT {StepColumns} FROM agent_steps WHERE run_id = @Id ORDER BY step_index",
-                new { Id = runId.ToString() }, transaction, cancellationToken: cancellationToken));
-            return [.. rows.Select(r => r.ToView())];
-        }
-        finally
-        {
-            await ReleaseAsync(connection, owned);
-        }
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        var rows = await connection.QueryAsync<StepRow>(new CommandDefinition(
+            $"SELECT {StepColumns} FROM agent_steps WHERE run_id = @Id ORDER BY step_index",
+            new { Id = runId.ToString() }, transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToView())];
     }
 
     /// <summary>Appends an event to the run's stream (the saga numbers them; it is the only writer of a run's stream).</summary>
@@ -266,28 +242,9 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
-        }
-        finally
-        {
-            await ReleaseAsync(connection, owned);
-        }
-    }
-
-    private async Task<(DbConnection Connection, DbTransaction? Transaction, bool Owned)> ConnectAsync(CancellationToken cancellationToken) =>
-        AmbientTransaction.For(database) is var (connection, transaction)
-            ? (connection, transaction, false)
-            : (await database.OpenAsync(cancellationToken), null, true);
-
-    private static async Task ReleaseAsync(DbConnection connection, bool owned)
-    {
-        if (owned)
-        {
-            await connection.DisposeAsync();
-        }
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
     }
 
     private const string RunColumns =

@@ -179,9 +179,9 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
                 })
                 .ThenAsync(c => Request(c,
                     new RecordUsage(TransferIds.Usage(c.Saga.CorrelationId), c.Saga.AccountId, "cad-render",
-                        c.Saga.DesignInputTokens + c.Saga.DesignOutputTokens > 0 ? c.Saga.DesignModel : null, c.Saga.CorrelationId.ToString(),
-                        c.Saga.DesignInputTokens, c.Saga.DesignOutputTokens, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId)
-                    with { RunId = c.Saga.Funding?.RunId ?? c.Saga.CorrelationId.ToString() }))
+                        c.Saga.DesignInputTokens + c.Saga.DesignOutputTokens > 0 ? c.Saga.DesignModel : null,
+                        c.Saga.Funding?.RunId ?? c.Saga.CorrelationId.ToString(),
+                        c.Saga.DesignInputTokens, c.Saga.DesignOutputTokens, 0, c.Message.RenderMilliseconds, 0, c.Saga.ReservationId)))
                 .TransitionTo(Metering),
             ReleaseThenFail(When(Produced, c => !c.Message.Succeeded)
                 .Then(c => Remember(c.Saga, c.Message.FailedStep ?? CadJobSteps.Render, c.Message.Reason ?? "The model could not be produced."))),

@@ -20,29 +20,20 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
         IReadOnlyDictionary<string, double>? parameters, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        await connection.ExecuteAsync(new CommandDefinition(
+        """
+        INSERT INTO cad_jobs (id, account_id, state, prompt, template_id, requested_parameters, notes, steps, created_at, updated_at)
+        VALUES (@Id, @AccountId, @State, @Prompt, @TemplateId, @Requested, '[]', '[]', @Now, @Now)
+        """,
+        new
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO cad_jobs (id, account_id, state, prompt, template_id, requested_parameters, notes, steps, created_at, updated_at)
-            VALUES (@Id, @AccountId, @State, @Prompt, @TemplateId, @Requested, '[]', '[]', @Now, @Now)
-            """,
-            new
-            {
-                Id = jobId.ToString(), AccountId = accountId.ToString(), State = CadJobStates.Queued, Prompt = prompt, TemplateId = templateId,
-                Requested = parameters is null ? null : JsonSerializer.Serialize(parameters, Json), Now = now,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        }
-        finally
-        {
-            if (owned)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+            Id = jobId.ToString(), AccountId = accountId.ToString(), State = CadJobStates.Queued, Prompt = prompt, TemplateId = templateId,
+            Requested = parameters is null ? null : JsonSerializer.Serialize(parameters, Json), Now = now,
+        },
+        transaction,
+        cancellationToken: cancellationToken));
     }
 
     public async Task<CadJob?> GetAsync(Guid accountId, Guid jobId, CancellationToken cancellationToken)
@@ -57,20 +48,11 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
     /// <summary>For the job's own workers (saga, producer), which act for whichever account owns it.</summary>
     public async Task<CadJob?> GetAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
-        {
-            var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
-                $"SELECT {Columns} FROM cad_jobs WHERE id = @Id", new { Id = jobId.ToString() }, transaction, cancellationToken: cancellationToken));
-            return row?.ToJob();
-        }
-        finally
-        {
-            if (owned)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM cad_jobs WHERE id = @Id", new { Id = jobId.ToString() }, transaction, cancellationToken: cancellationToken));
+        return row?.ToJob();
     }
 
     /// <summary>Newest first; <paramref name="before"/> is the last id of the previous page.</summary>
@@ -138,25 +120,11 @@ public sealed class CadJobStore([FromKeyedServices(CadGeneratorModule.Name)] Dat
         var parameters = new DynamicParameters(values);
         parameters.Add("Id", jobId.ToString());
         parameters.Add("Now", clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var (connection, transaction, owned) = await ConnectAsync(cancellationToken);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE cad_jobs SET {set}, updated_at = @Now WHERE id = @Id{(condition is null ? "" : " AND " + condition)}", parameters, transaction, cancellationToken: cancellationToken));
-        }
-        finally
-        {
-            if (owned)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE cad_jobs SET {set}, updated_at = @Now WHERE id = @Id{(condition is null ? "" : " AND " + condition)}", parameters, transaction, cancellationToken: cancellationToken));
     }
-
-    private async Task<(DbConnection Connection, DbTransaction? Transaction, bool Owned)> ConnectAsync(CancellationToken cancellationToken) =>
-        AmbientTransaction.For(database) is var (connection, transaction)
-            ? (connection, transaction, false)
-            : (await database.OpenAsync(cancellationToken), null, true);
 
     private const string Columns =
         "id, account_id, state, prompt, template_id, requested_parameters, parameters, notes, steps, validation, failed_step, failure_reason, " +

@@ -280,21 +280,10 @@ public sealed class DocumentStore([FromKeyedServices(IngestModule.Name)] Databas
         var parameters = new DynamicParameters(values);
         parameters.Add("Id", documentId.ToString());
         parameters.Add("Now", clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var (connection, transaction, owned) = AmbientTransaction.For(database) is var (c, t)
-            ? (c, t, false)
-            : (await database.OpenAsync(cancellationToken), (DbTransaction?)null, true);
-        try
-        {
-            return await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE documents SET {set}, updated_at = @Now WHERE id = @Id AND {condition}", parameters, transaction, cancellationToken: cancellationToken)) == 1;
-        }
-        finally
-        {
-            if (owned)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE documents SET {set}, updated_at = @Now WHERE id = @Id AND {condition}", parameters, transaction, cancellationToken: cancellationToken)) == 1;
     }
 
     public static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());

@@ -17,7 +17,9 @@ namespace Platform.Messaging.Outbox;
 /// </summary>
 public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<OutboxRegistration> outboxes, TimeProvider clock)
 {
-    private readonly OutboxRegistration[] _outboxes = outboxes.ToArray();
+    // Each outbox's database, resolved once: every write looks for the one it is on.
+    private readonly (Database Database, OutboxSignal Signal)[] _outboxes =
+        [.. outboxes.Select(o => (services.GetRequiredKeyedService<Database>(o.DatabaseName), o.Signal))];
 
     /// <summary>Adds <paramref name="message"/> to the outbox within <paramref name="transaction"/>; returns its message id.</summary>
     public Task<Guid> PublishAsync<T>(T message, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -29,6 +31,33 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
     /// answered as <paramref name="addressing"/> says; returns its message id.
     /// </summary>
     public async Task<Guid> PublishAsync<T>(
+        T message, OutboxAddressing? addressing, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+        where T : class
+    {
+        var id = await WriteAsync(message, addressing, connection, transaction, cancellationToken);
+        // Wake the relay of the database written to, only: a woken relay that finds nothing (the writer
+        // has not committed yet) chases the commit with a few quick looks, so waking every module's relay
+        // on every write (standalone hosts them all) cost each of them those looks. A connection no
+        // outbox database owns (should not happen) wakes them all.
+        var owned = false;
+        foreach (var (database, signal) in _outboxes)
+        {
+            if (database.Owns(connection))
+            {
+                signal.Notify();
+                owned = true;
+            }
+        }
+
+        foreach (var (_, signal) in owned ? [] : _outboxes)
+        {
+            signal.Notify();
+        }
+
+        return id;
+    }
+
+    private async Task<Guid> WriteAsync<T>(
         T message, OutboxAddressing? addressing, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
         where T : class
     {
@@ -56,28 +85,6 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
             },
             transaction,
             cancellationToken: cancellationToken));
-        // Wake the relay of the database written to, only: a woken relay that finds nothing (the writer
-        // has not committed yet) chases the commit with a few quick looks, so waking every module's relay
-        // on every write (standalone hosts them all) cost each of them those looks. A connection no
-        // outbox database owns (should not happen) wakes them all.
-        var woken = false;
-        foreach (var outbox in _outboxes)
-        {
-            if (services.GetRequiredKeyedService<Database>(outbox.DatabaseName).Owns(connection))
-            {
-                outbox.Signal.Notify();
-                woken = true;
-            }
-        }
-
-        if (!woken)
-        {
-            foreach (var outbox in _outboxes)
-            {
-                outbox.Signal.Notify();
-            }
-        }
-
         return id;
     }
 
@@ -95,17 +102,26 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
     public Task<Guid> PublishAsync<T>(T message, CancellationToken cancellationToken, OutboxAddressing? addressing = null)
         where T : class
     {
-        foreach (var outbox in _outboxes)
+        foreach (var (database, signal) in _outboxes)
         {
-            if (AmbientTransaction.For(services.GetRequiredKeyedService<Database>(outbox.DatabaseName)) is { } ambient)
+            if (AmbientTransaction.For(database) is { } ambient)
             {
-                return PublishAsync(message, addressing, ambient.Connection, ambient.Transaction, cancellationToken);
+                return WriteThenWakeAsync(message, addressing, ambient.Connection, ambient.Transaction, signal, cancellationToken);
             }
         }
 
         throw new InvalidOperationException(
-            $"No transaction is open on an outbox database ({string.Join(", ", _outboxes.Select(o => o.DatabaseName))}): " +
+            $"No transaction is open on an outbox database ({string.Join(", ", _outboxes.Select(o => o.Database.Name))}): " +
             "pass the connection and transaction of the state change.");
+    }
+
+    private async Task<Guid> WriteThenWakeAsync<T>(
+        T message, OutboxAddressing? addressing, DbConnection connection, DbTransaction transaction, OutboxSignal signal, CancellationToken cancellationToken)
+        where T : class
+    {
+        var id = await WriteAsync(message, addressing, connection, transaction, cancellationToken);
+        signal.Notify();
+        return id;
     }
 }
 
