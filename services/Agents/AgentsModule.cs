@@ -25,7 +25,10 @@ public static class AgentsModule
     {
         builder.AddServiceDatabase(Name, AgentsMigrations.All);
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName));
-        builder.Services.AddOptions<ToolOptions>().Bind(builder.Configuration.GetSection(ToolOptions.SectionName));
+        builder.Services.AddOptions<ToolOptions>().Bind(builder.Configuration.GetSection(ToolOptions.SectionName))
+            .Validate(o => o.MaxConcurrentSteps is >= 1 and <= 4096 && o.MaxResponseBytes > 0,
+                "Agents:Tools: MaxConcurrentSteps 1..4096, MaxResponseBytes above 0.")
+            .ValidateOnStart();
         builder.Services.AddOptions<PlannerOptions>().Bind(builder.Configuration.GetSection(PlannerOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ToolStore>();
@@ -59,10 +62,16 @@ public static class AgentsModule
         ByRun<RunApprovalRequested>(builder.Services, m => m.RunId);
         ByRun<RunCompleted>(builder.Services, m => m.RunId);
         ByRun<RunFailed>(builder.Services, m => m.RunId);
+        var steps = Math.Clamp((builder.Configuration.GetSection(ToolOptions.SectionName).Get<ToolOptions>() ?? new ToolOptions()).MaxConcurrentSteps, 1, 4096);
         builder.Services.AddBusRegistrations(bus =>
         {
             bus.AddSagaStateMachine<AgentRunStateMachine, AgentRunSaga>().DatabaseRepository(Name);
-            bus.AddConsumer<ExecuteAgentStepConsumer>();
+            // The endpoint's prefetch is its concurrency: the steps waiting on their tools at once.
+            bus.AddConsumer<ExecuteAgentStepConsumer>().Endpoint(e =>
+            {
+                e.PrefetchCount = steps;
+                e.ConcurrentMessageLimit = steps;
+            });
             bus.AddConsumer<PlanRunStepConsumer>();
         });
         return builder;

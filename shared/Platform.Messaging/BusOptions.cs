@@ -15,7 +15,7 @@ public sealed class BusOptions
     /// </summary>
     public int[] RetryIntervalsMs { get; set; } = [50, 200, 1000];
 
-    /// <summary>Messages a receive endpoint fetches ahead; also bounds its concurrency.</summary>
+    /// <summary>Messages a receive endpoint fetches ahead, which also bounds its concurrency; the default for endpoints that set none (Agents:Tools:MaxConcurrentSteps sets the step endpoint's).</summary>
     public int PrefetchCount { get; set; } = 32;
 
     /// <summary>How long a request waits for its response before it fails.</summary>

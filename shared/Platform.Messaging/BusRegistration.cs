@@ -101,7 +101,6 @@ public static class BusRegistration
                 // Sends and publishes made while consuming leave only after the consumer succeeds,
                 // so a retried message does not emit its events twice.
                 endpoint.UseInMemoryOutbox(context);
-                endpoint.PrefetchCount = options.PrefetchCount;
             });
             bus.SetDefaultRequestTimeout(TimeSpan.FromMilliseconds(options.RequestTimeoutMs));
 
@@ -117,11 +116,17 @@ public static class BusRegistration
                             host.Username(options.RabbitMq.Username);
                             host.Password(options.RabbitMq.Password);
                         });
+                        // The bus-wide default; an endpoint that sets its own (e.g. Agents' tool calls, which mostly wait) keeps it.
+                        rabbit.PrefetchCount = options.PrefetchCount;
                         rabbit.ConfigureEndpoints(context);
                     });
                     break;
                 default:
-                    bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+                    bus.UsingInMemory((context, memory) =>
+                    {
+                        memory.PrefetchCount = options.PrefetchCount;
+                        memory.ConfigureEndpoints(context);
+                    });
                     break;
             }
         });

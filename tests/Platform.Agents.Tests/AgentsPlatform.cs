@@ -38,6 +38,7 @@ public abstract class AgentsPlatform : IAsyncLifetime
             reject.get: {risk: low}
             empty.get: {risk: low}
             slow.get: {risk: low}
+            gate.get: {risk: low}
             guarded.get: {risk: high}
             denied.get:
               risk: low
@@ -108,6 +109,12 @@ public abstract class AgentsPlatform : IAsyncLifetime
             type = "object",
             properties = new { id = new { type = "string" }, ms = new { type = "integer", minimum = 0 } },
             required = new[] { "id", "ms" },
+        });
+        await DeclareToolAsync(account, "gate.get", "GET", "/gate/{id}", new
+        {
+            type = "object",
+            properties = new { id = new { type = "string" }, n = new { type = "integer", minimum = 1 } },
+            required = new[] { "id", "n" },
         });
         await DeclareToolAsync(account, "echo.post", "POST", "/echo", new
         {

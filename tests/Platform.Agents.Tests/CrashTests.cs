@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Platform.Testing;
 
 namespace Platform.Agents.Tests;
 
@@ -6,7 +7,8 @@ namespace Platform.Agents.Tests;
 /// Crash safety on the distributed stack: the Agents process is killed (no shutdown) while 50 runs are in flight
 /// and started again on the same databases. Every run resumes from its stored state and ends terminal, no step's
 /// tool is called twice (the local tool records every call by its idempotency key), and Billing shows exactly one
-/// capture per run, equal to what the run reports it spent.
+/// capture per run, equal to what the run reports it spent. Half the runs wait for an approval at the kill (their
+/// second step is high risk) and are approved over HTTP after the restart; the other half are anywhere in their steps.
 /// </summary>
 [Collection(DistributedCollection.Name)]
 public sealed class CrashTests(AgentsDistributedPlatform platform)
@@ -23,14 +25,22 @@ public sealed class CrashTests(AgentsDistributedPlatform platform)
             goal = $"crash run {i}",
             plan = new
             {
-                steps = Enumerable.Range(0, StepsPerRun).Select(s => new { tool = "slow.get", arguments = new { id = $"{i}-{s}", ms = 200 } }).ToArray(),
+                steps = Enumerable.Range(0, StepsPerRun).Select(s => i % 2 == 0 && s == 1
+                    ? (object)new { tool = "guarded.get", arguments = new { id = $"{i}-{s}" } }
+                    : new { tool = "slow.get", arguments = new { id = $"{i}-{s}", ms = 200 } }).ToArray(),
             },
             budget = 100_000,
         }));
         var runIds = (await Task.WhenAll(starts)).Select(r => r.GetProperty("id").GetString()!).ToList();
+        var approvalRuns = runIds.Where((_, i) => i % 2 == 0).ToList();
 
-        // Kill once a good share of the tool calls happened: runs are then in every state (guarding, reserving,
-        // between steps, inside a tool call, settling).
+        // Kill once the approval runs wait and a good share of the tool calls happened: the other runs are then in
+        // every state (reserving, between steps, inside a tool call, settling).
+        foreach (var runId in approvalRuns)
+        {
+            await platform.WaitForStateAsync(account, runId, TimeSpan.FromSeconds(60), "awaiting_approval");
+        }
+
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (runIds.Sum(platform.Tools.CallsOf) < Runs * StepsPerRun / 3)
         {
@@ -42,6 +52,12 @@ public sealed class CrashTests(AgentsDistributedPlatform platform)
         var callsPerRunAtKill = runIds.ToDictionary(id => id, platform.Tools.CallsOf);
         var callsAtKill = callsPerRunAtKill.Values.Sum();
         await platform.StartAgentsAgainAsync();
+        foreach (var runId in approvalRuns)
+        {
+            using var approval = await platform.Agents.SendAsync(PlatformApi.Request(HttpMethod.Post, $"/v1/runs/{runId}/approvals", account.Key,
+                new { decision = "approve", approver = "ops@example.com" }), TestContext.Current.CancellationToken);
+            await PlatformApi.ReadJsonAsync(approval, 202);
+        }
 
         var finished = new List<JsonElement>();
         foreach (var runId in runIds)
@@ -76,11 +92,13 @@ public sealed class CrashTests(AgentsDistributedPlatform platform)
             Assert.Empty(await platform.TransfersAsync(account, "release", runId));
         }
 
-        // Resumed, not just finished before the kill: runs with calls still to make at the kill completed afterwards.
-        // (How many: a kill lands inside most runs' 200 ms calls, and an interrupted HTTP call fails its run, by design.)
-        var resumed = byRun.Count(r => r.Value.GetProperty("state").GetString() == "completed" && callsPerRunAtKill[r.Key] < StepsPerRun);
-        Assert.True(resumed >= 1,
-            "no run completed after the restart: " + string.Join(", ", byRun.Values.Select(r => r.GetProperty("state").GetString())));
+        // Resumed from their stored state: every run that waited for its approval at the kill completed after it. (Of the
+        // others, a kill lands inside most runs' 200 ms calls, and an interrupted HTTP call fails its run, by design.)
+        Assert.All(approvalRuns, runId =>
+        {
+            Assert.True(callsPerRunAtKill[runId] < StepsPerRun, $"run {runId} had made all its calls at the kill");
+            Assert.Equal("completed", byRun[runId].GetProperty("state").GetString());
+        });
         var spent = byRun.Values.Sum(r => r.GetProperty("spent").GetInt64());
         Assert.Equal(100_000_000 - spent, await platform.AvailableAsync(account));
     }

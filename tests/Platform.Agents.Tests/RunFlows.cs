@@ -68,6 +68,32 @@ public abstract class RunFlows(AgentsPlatform platform)
     }
 
     [Fact]
+    public async Task Many_runs_wait_on_their_tools_at_once_beyond_the_bus_prefetch()
+    {
+        // Each run's one step calls a tool that answers only once all of them are inside it at once: a limit on the steps
+        // running together below that (the bus's prefetch of 32 used to be one) leaves the rest queued and every call times out.
+        const int Runs = 48;
+        var account = await platform.CreateAccountAsync(Credits);
+        var gate = Guid.NewGuid().ToString("N");
+        var ids = await Task.WhenAll(Enumerable.Range(0, Runs).Select(async _ => (await platform.StartRunAsync(account, new
+        {
+            goal = "Wait at the gate with the others",
+            plan = new { steps = new object[] { new { id = "wait", tool = "gate.get", arguments = new { id = gate, n = Runs } } } },
+            budget = 10_000,
+        })).GetProperty("id").GetString()!));
+
+        foreach (var id in ids)
+        {
+            var done = await platform.WaitForStateAsync(account, id, Wait);
+            Assert.Equal("completed", done.GetProperty("state").GetString());
+            var step = Assert.Single(done.GetProperty("steps").EnumerateArray());
+            Assert.True(step.GetProperty("output").GetProperty("body").GetProperty("released").GetBoolean(), $"run {id}: the gate timed out");
+        }
+
+        Assert.Equal(Runs, platform.Tools.MostInsideGate(gate));
+    }
+
+    [Fact]
     public async Task A_step_that_needs_approval_waits_and_runs_once_approved_over_http()
     {
         var account = await platform.CreateAccountAsync(Credits);

@@ -342,13 +342,12 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
 
         await CancelTimerAsync(c);
         saga.Spent += m.Cost;
+        saga.StepsCompleted += m.Outcome == StepOutcomes.Succeeded ? 1 : 0;
         var store = Store(c);
-        await store.UpdateRunAsync(saga.CorrelationId, new RunChange { Spent = saga.Spent }, c.CancellationToken);
+        await store.UpdateRunAsync(saga.CorrelationId, new RunChange { Spent = saga.Spent, StepsCompleted = saga.StepsCompleted }, c.CancellationToken);
         switch (m.Outcome)
         {
             case StepOutcomes.Succeeded:
-                saga.StepsCompleted++;
-                await store.UpdateRunAsync(saga.CorrelationId, new RunChange { StepsCompleted = saga.StepsCompleted }, c.CancellationToken);
                 await StepEndedAsync(c, RunStepOutcomes.Succeeded, null, null, m.Cost);
                 saga.StepIndex++;
                 await AdvanceAsync(c);
@@ -358,7 +357,7 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
                 var run = (await store.GetSpecAsync(saga.CorrelationId, c.CancellationToken))!;
                 var timeout = TimeSpan.FromSeconds(run.Spec.Policy.ApprovalTimeoutSeconds);
                 var expiresAt = DateTimeOffset.UtcNow + timeout;
-                await store.UpdateStepAsync(saga.CorrelationId, saga.StepIndex, new StepChange { State = StepStates.AwaitingApproval }, null, c.CancellationToken);
+                await store.UpdateStepAsync(saga.CorrelationId, saga.StepIndex, new StepChange { State = StepStates.AwaitingApproval }, cancellationToken: c.CancellationToken);
                 await SetRunStateAsync(c, RunStates.AwaitingApproval);
                 await EmitAsync(c, "approval.requested", new { index = saga.StepIndex, id = saga.StepId, tool = saga.Tool, reasons = m.Reasons, expiresAt });
                 await Outbox(c).PublishAsync(new RunApprovalRequested(saga.CorrelationId, saga.AccountId, saga.StepIndex, saga.StepId, saga.Tool,
@@ -535,7 +534,7 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
         else if (state == nameof(RetryWaiting))
         {
             saga.Attempt++;
-            await Store(c).UpdateStepAsync(saga.CorrelationId, saga.StepIndex, new StepChange { State = StepStates.Running }, null, c.CancellationToken);
+            await Store(c).UpdateStepAsync(saga.CorrelationId, saga.StepIndex, new StepChange { State = StepStates.Running }, cancellationToken: c.CancellationToken);
             await EmitAsync(c, "step.started", new { index = saga.StepIndex, id = saga.StepId, tool = saga.Tool, attempt = saga.Attempt });
             await ResendStepAsync(c);
         }
@@ -558,7 +557,7 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
     {
         var saga = c.Saga;
         var run = (await Store(c).GetSpecAsync(saga.CorrelationId, c.CancellationToken))!;
-        var step = (await Store(c).StepsAsync(saga.CorrelationId, c.CancellationToken)).Single(s => s.Index == saga.StepIndex);
+        var step = (await Store(c).StepAsync(saga.CorrelationId, saga.StepIndex, c.CancellationToken))!;
         await SendStepAsync(c, step.Input ?? JsonSerializer.SerializeToElement(new { }), run.Spec);
     }
 
@@ -569,7 +568,7 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
     private static async Task StepEndedAsync(BehaviorContext<AgentRunSaga> c, string outcome, string? errorKind, string? error, long cost)
     {
         var saga = c.Saga;
-        var step = (await Store(c).StepsAsync(saga.CorrelationId, c.CancellationToken)).SingleOrDefault(s => s.Index == saga.StepIndex);
+        var step = await Store(c).StepAsync(saga.CorrelationId, saga.StepIndex, c.CancellationToken);
         var stepCost = step?.Cost ?? cost;
         var duration = step is null ? 0 : (long)(DateTimeOffset.UtcNow - step.StartedAt).TotalMilliseconds;
         await EmitAsync(c, "step.completed", new

@@ -66,12 +66,18 @@ public sealed class ExecuteAgentStepConsumer(
                 return;
             }
 
-            if (!m.Approved && !await CheckAsync(m, tool, ct))
+            IReadOnlyList<JsonObject> decisions = [];
+            if (!m.Approved)
             {
-                return;
+                if (await CheckAsync(m, tool, ct) is not { } allowed)
+                {
+                    return;
+                }
+
+                decisions = allowed;
             }
 
-            if (!await executions.TryClaimAsync(m.RunId, m.StepIndex, m.Attempt, ct))
+            if (!await ClaimAsync(m, decisions, ct))
             {
                 // Another delivery of this attempt claimed it and reports it (or, if it died, its redelivery does).
                 logger.LogInformation("Run {RunId} step {StepIndex} attempt {Attempt} is already being executed; this delivery does nothing",
@@ -80,7 +86,12 @@ public sealed class ExecuteAgentStepConsumer(
             }
 
             result = await RunToolAsync(m, tool, ct);
-            await executions.SaveResultAsync(m.RunId, m.StepIndex, m.Attempt, JsonSerializer.Serialize(result, RunStore.Json), ct);
+            if (result.Usage is not null)
+            {
+                // Billing is asked next, which can fail or time out: keep the result first, so a redelivery meters it
+                // instead of calling the tool again. A result with nothing to meter is recorded with the report at once.
+                await executions.SaveResultAsync(m.RunId, m.StepIndex, m.Attempt, JsonSerializer.Serialize(result, RunStore.Json), ct);
+            }
         }
 
         var (cost, metered) = await MeterAsync(m, result, ct);
@@ -110,10 +121,10 @@ public sealed class ExecuteAgentStepConsumer(
     }
 
     /// <summary>
-    /// The run's policy and SafetyGuard decide; the stricter wins. Returns true when the step may run now;
-    /// otherwise the denial or the approval request is reported and false returned.
+    /// The run's policy and SafetyGuard decide; the stricter wins. Returns the two decisions when the step may run now
+    /// (the claim records them); otherwise the denial or the approval request is reported and null returned.
     /// </summary>
-    private async Task<bool> CheckAsync(ExecuteAgentStep m, ToolDefinition tool, CancellationToken ct)
+    private async Task<IReadOnlyList<JsonObject>?> CheckAsync(ExecuteAgentStep m, ToolDefinition tool, CancellationToken ct)
     {
         var reasons = new List<string>();
         var denials = new List<string>();
@@ -146,7 +157,7 @@ public sealed class ExecuteAgentStepConsumer(
         {
             // Not checked is not allowed: report a transient failure, which the saga retries.
             await FinishAsync(m, ToolResult.Transient("SafetyGuard did not answer the action check within 30 s"), 0, ct, policyDecision);
-            return false;
+            return null;
         }
 
         var guardDecision = new JsonObject
@@ -184,18 +195,41 @@ public sealed class ExecuteAgentStepConsumer(
                 {
                     State = StepStates.Denied, ErrorKind = ErrorKinds.Permanent, ErrorDetail = string.Join("; ", denials), Finished = true,
                 }, [policyDecision, guardDecision], ct);
-            return false;
+            return null;
         }
 
         if (reasons.Count > 0)
         {
             await ReportAsync(m, new AgentStepExecuted(m.RunId, m.StepIndex, m.Attempt, StepOutcomes.ApprovalRequired, null, null, 0, reasons),
                 null, [policyDecision, guardDecision], ct);
-            return false;
+            return null;
         }
 
-        await runs.UpdateStepAsync(m.RunId, m.StepIndex, new StepChange(), policyDecision, ct);
-        await runs.UpdateStepAsync(m.RunId, m.StepIndex, new StepChange(), guardDecision, ct);
+        return [policyDecision, guardDecision];
+    }
+
+    /// <summary>
+    /// Claims the attempt and records the decisions that allowed it, in one transaction committed before the tool is
+    /// called; false (and nothing recorded) when another delivery claimed it first.
+    /// </summary>
+    private async Task<bool> ClaimAsync(ExecuteAgentStep m, IReadOnlyList<JsonObject> decisions, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        using (AmbientTransaction.Enter(database, connection, transaction))
+        {
+            if (!await executions.TryClaimAsync(m.RunId, m.StepIndex, m.Attempt, ct))
+            {
+                return false;
+            }
+
+            if (decisions.Count > 0)
+            {
+                await runs.UpdateStepWithDecisionsAsync(m.RunId, m.StepIndex, new StepChange(), decisions, ct);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
         return true;
     }
 
@@ -271,28 +305,23 @@ public sealed class ExecuteAgentStepConsumer(
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        using (AmbientTransaction.Enter(database, connection, transaction))
+        var scope = AmbientTransaction.Enter(database, connection, transaction, reportsCommit: true);
+        using (scope)
         {
-            for (var i = 0; i < (decisions?.Count ?? 0); i++)
+            if (change is not null || decisions is { Count: > 0 })
             {
-                await runs.UpdateStepAsync(m.RunId, m.StepIndex, i == 0 && change is not null ? change : new StepChange(), decisions![i], ct);
-            }
-
-            if (change is not null && (decisions?.Count ?? 0) == 0)
-            {
-                await runs.UpdateStepAsync(m.RunId, m.StepIndex, change, null, ct);
+                await runs.UpdateStepWithDecisionsAsync(m.RunId, m.StepIndex, change ?? new StepChange(), decisions ?? [], ct);
             }
 
             if (markFinished)
             {
-                var text = JsonSerializer.Serialize(report, RunStore.Json);
-                await executions.InsertFinishedAsync(connection, transaction, m.RunId, m.StepIndex, m.Attempt, text, ct);
-                await executions.FinishAsync(connection, transaction, m.RunId, m.StepIndex, m.Attempt, text, ct);
+                await executions.FinishAsync(connection, transaction, m.RunId, m.StepIndex, m.Attempt, JsonSerializer.Serialize(report, RunStore.Json), ct);
             }
 
             await outbox.PublishAsync(report, connection, transaction, ct);
         }
 
         await transaction.CommitAsync(ct);
+        scope.Committed();
     }
 }

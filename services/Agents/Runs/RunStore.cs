@@ -133,13 +133,15 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
             new { Id = runId.ToString(), Now }, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>Adds (or, for a step started again, replaces) a step row in state running.</summary>
-    public async Task StartStepAsync(Guid runId, int index, PlanStep step, JsonNode? input, long estimatedCost, CancellationToken cancellationToken)
-    {
-        await ExecuteAsync("DELETE FROM agent_steps WHERE run_id = @Id AND step_index = @Index", new { Id = runId.ToString(), Index = index }, cancellationToken);
-        await ExecuteAsync(
+    public Task StartStepAsync(Guid runId, int index, PlanStep step, JsonNode? input, long estimatedCost, CancellationToken cancellationToken) =>
+        ExecuteAsync(
             """
             INSERT INTO agent_steps (run_id, step_index, step_id, tool, state, arguments, input, attempts, cost, estimated_cost, decisions, started_at)
             VALUES (@Id, @Index, @StepId, @Tool, @State, @Arguments, @Input, 0, 0, @Estimate, '[]', @Now)
+            ON CONFLICT (run_id, step_index) DO UPDATE SET
+                step_id = excluded.step_id, tool = excluded.tool, state = excluded.state, arguments = excluded.arguments,
+                input = excluded.input, output = NULL, error_kind = NULL, error_detail = NULL, attempts = 0, cost = 0,
+                estimated_cost = excluded.estimated_cost, decisions = '[]', started_at = excluded.started_at, finished_at = NULL, tool_ms = NULL
             """,
             new
             {
@@ -147,23 +149,30 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
                 Input = input?.ToJsonString(), Estimate = estimatedCost, Now,
             },
             cancellationToken);
-    }
 
     /// <summary>Sets the step's columns that are given, and appends <paramref name="decision"/> to its decisions.</summary>
-    public async Task UpdateStepAsync(Guid runId, int index, StepChange change, JsonObject? decision, CancellationToken cancellationToken)
+    public Task UpdateStepAsync(Guid runId, int index, StepChange change, JsonObject? decision = null, CancellationToken cancellationToken = default) =>
+        UpdateStepWithDecisionsAsync(runId, index, change, decision is null ? [] : [decision], cancellationToken);
+
+    /// <summary>Sets the step's columns that are given, and appends <paramref name="decisions"/> (in order) to its decisions.</summary>
+    public async Task UpdateStepWithDecisionsAsync(Guid runId, int index, StepChange change, IReadOnlyList<JsonObject> decisions, CancellationToken cancellationToken)
     {
         await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
         var (connection, transaction) = lease;
-        string? decisions = null;
-        if (decision is not null)
+        string? decisionsText = null;
+        if (decisions.Count > 0)
         {
             var current = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
                 "SELECT decisions FROM agent_steps WHERE run_id = @Id AND step_index = @Index",
                 new { Id = runId.ToString(), Index = index }, transaction, cancellationToken: cancellationToken)) ?? "[]";
             var list = JsonNode.Parse(current) as JsonArray ?? [];
-            decision["at"] = DateTimeOffset.FromUnixTimeMilliseconds(Now);
-            list.Add(decision);
-            decisions = list.ToJsonString();
+            foreach (var decision in decisions)
+            {
+                decision["at"] = DateTimeOffset.FromUnixTimeMilliseconds(Now);
+                list.Add(decision);
+            }
+
+            decisionsText = list.ToJsonString();
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
@@ -183,7 +192,7 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
             new
             {
                 Id = runId.ToString(), Index = index, change.State, Output = change.Output?.ToJsonString(), ClearError = change.ClearError ? 1 : 0,
-                change.ErrorKind, change.ErrorDetail, change.Attempts, AddCost = change.AddCost, Decisions = decisions,
+                change.ErrorKind, change.ErrorDetail, change.Attempts, AddCost = change.AddCost, Decisions = decisionsText,
                 FinishedAt = change.Finished ? Now : (long?)null, change.ToolMs,
             },
             transaction,
@@ -210,6 +219,17 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
             $"SELECT {StepColumns} FROM agent_steps WHERE run_id = @Id ORDER BY step_index",
             new { Id = runId.ToString() }, transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToView())];
+    }
+
+    /// <summary>One step, or null when it has no row.</summary>
+    public async Task<StepView?> StepAsync(Guid runId, int index, CancellationToken cancellationToken)
+    {
+        await using var lease = await DatabaseLease.JoinOrOpenAsync(database, cancellationToken);
+        var (connection, transaction) = lease;
+        var row = await connection.QuerySingleOrDefaultAsync<StepRow>(new CommandDefinition(
+            $"SELECT {StepColumns} FROM agent_steps WHERE run_id = @Id AND step_index = @Index",
+            new { Id = runId.ToString(), Index = index }, transaction, cancellationToken: cancellationToken));
+        return row?.ToView();
     }
 
     /// <summary>Appends an event to the run's stream (the saga numbers them; it is the only writer of a run's stream).</summary>

@@ -10,4 +10,10 @@ public sealed class ToolOptions
 
     /// <summary>Largest HTTP tool response body kept as a step's output; a larger one fails the step permanently.</summary>
     public int MaxResponseBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Steps this instance runs at once (1..4096). A step mostly waits on its tool (a remote call, a CAD render), so
+    /// this is far above the bus's PrefetchCount: with 32, 100 runs of 1 s tools queued behind 32 calls at a time.
+    /// </summary>
+    public int MaxConcurrentSteps { get; set; } = 256;
 }

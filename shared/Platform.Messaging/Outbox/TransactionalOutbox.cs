@@ -35,16 +35,16 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
         where T : class
     {
         var id = await WriteAsync(message, addressing, connection, transaction, cancellationToken);
-        // Wake the relay of the database written to, only: a woken relay that finds nothing (the writer
-        // has not committed yet) chases the commit with a few quick looks, so waking every module's relay
-        // on every write (standalone hosts them all) cost each of them those looks. A connection no
-        // outbox database owns (should not happen) wakes them all.
+        // Wake the relay of the database written to, only (standalone hosts every module's relay), and once the
+        // transaction commits when its owner reports the commit (AmbientTransaction): a relay woken before the
+        // commit finds nothing and chases it with a few quick looks. A connection no outbox database owns
+        // (should not happen) wakes them all.
         var owned = false;
         foreach (var (database, signal) in _outboxes)
         {
             if (database.Owns(connection))
             {
-                signal.Notify();
+                AmbientTransaction.AfterCommit(transaction, signal.Notify);
                 owned = true;
             }
         }
@@ -120,7 +120,7 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
         where T : class
     {
         var id = await WriteAsync(message, addressing, connection, transaction, cancellationToken);
-        signal.Notify();
+        AmbientTransaction.AfterCommit(transaction, signal.Notify);
         return id;
     }
 }

@@ -25,6 +25,7 @@ public sealed class SagaTransaction<TSaga> : IAsyncDisposable
     private readonly DbTransaction _transaction;
     private readonly JsonSerializerOptions _json;
     private readonly TimeProvider _clock;
+    private AmbientTransaction.Scope? _ambient;
 
     private SagaTransaction(Database database, DbConnection connection, DbTransaction transaction, JsonSerializerOptions json, TimeProvider clock)
     {
@@ -115,10 +116,15 @@ public sealed class SagaTransaction<TSaga> : IAsyncDisposable
         _connection.ExecuteAsync(new CommandDefinition(
             $"DELETE FROM {Table} WHERE correlation_id = @id", new { id = saga.CorrelationId.ToString() }, _transaction, cancellationToken: cancellationToken));
 
-    public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await _transaction.CommitAsync(cancellationToken);
+        // Outbox relays woken by this transaction's messages look now, when the messages are there to find.
+        _ambient?.Committed();
+    }
 
-    /// <summary>Lets work done while the saga handles its message (scheduling timers) join this transaction.</summary>
-    public IDisposable EnterAmbient() => AmbientTransaction.Enter(_database, _connection, _transaction);
+    /// <summary>Lets work done while the saga handles its message (scheduling timers, outbox writes) join this transaction.</summary>
+    public IDisposable EnterAmbient() => _ambient = AmbientTransaction.Enter(_database, _connection, _transaction, reportsCommit: true);
 
     public async ValueTask DisposeAsync()
     {

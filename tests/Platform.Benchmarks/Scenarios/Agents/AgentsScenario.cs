@@ -39,8 +39,10 @@ public sealed class AgentsScenario : IScenario
         using var client = await host.CreateAccountClientAsync(ct);
         using var toolClient = host.CreateClient(address: host.ToolAddress);
 
-        context.Progress.WriteLine("warm-up: 10 runs");
-        await RunBatchAsync(client, 10, stepsPerRun, ct);
+        // A whole round's worth: with fewer, the JIT was still recompiling hot paths (tier 1) during the measured round,
+        // a fifth of the machine's CPU in a profile, which a long-running service pays once.
+        context.Progress.WriteLine($"warm-up: {ConcurrentRuns} runs");
+        await RunBatchAsync(client, ConcurrentRuns, stepsPerRun, ct);
         await CallToolAsync(toolClient, ConcurrentRuns, 20, ct);
 
         var overheads = new List<double>();
