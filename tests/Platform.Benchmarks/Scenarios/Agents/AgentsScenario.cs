@@ -89,6 +89,7 @@ public sealed class AgentsScenario : IScenario
 
         // The floor: one run at a time, so no step waits behind another run's work (latency, not throughput).
         var alone = new List<double>();
+        var (toStart, toClaim, afterTool) = (new List<double>(), new List<double>(), new List<double>());
         var aloneRuns = context.Quick ? 2 : 5;
         context.Progress.WriteLine($"alone: {aloneRuns} runs of {stepsPerRun} steps, one after another");
         for (var i = 0; i < aloneRuns; i++)
@@ -99,6 +100,15 @@ public sealed class AgentsScenario : IScenario
                 for (var j = 1; j < steps.Count; j++)
                 {
                     alone.Add((Time(steps[j], "finishedAt") - Time(steps[j - 1], "finishedAt")).TotalMilliseconds - steps[j].GetProperty("toolMs").GetDouble());
+
+                    // Where the time goes, from the step's own timestamps (milliseconds): the previous report to this step's
+                    // start (relay, saga turn), the start to the claim that records the guard's decision (relay, consumer,
+                    // CheckAction, claim), and the tool's end to the report (RecordUsage, the report's commit).
+                    var claimed = steps[j].GetProperty("decisions").EnumerateArray().Where(d => d.GetProperty("kind").GetString() == "guard")
+                        .Select(d => Time(d, "at")).First();
+                    toStart.Add((Time(steps[j], "startedAt") - Time(steps[j - 1], "finishedAt")).TotalMilliseconds);
+                    toClaim.Add((claimed - Time(steps[j], "startedAt")).TotalMilliseconds);
+                    afterTool.Add((Time(steps[j], "finishedAt") - claimed).TotalMilliseconds - steps[j].GetProperty("toolMs").GetDouble());
                 }
             }
         }
@@ -127,6 +137,12 @@ public sealed class AgentsScenario : IScenario
             // This process alone: the three modules (and the polling client and the tool server, which cost little).
             ["process_cpu_ms_per_step"] = Math.Round(cpuProcess.TotalMilliseconds / (rounds * ConcurrentRuns * stepsPerRun), 3),
             ["overhead_ms_one_run_at_a_time"] = Describe(alone),
+            ["one_run_at_a_time_p50_ms"] = new JsonObject
+            {
+                ["report_to_next_step_started"] = Percentile(Sorted(toStart), 0.50),
+                ["started_to_claimed_after_check"] = Percentile(Sorted(toClaim), 0.50),
+                ["tool_end_to_report"] = Percentile(Sorted(afterTool), 0.50),
+            },
             ["goal"] = "p50 overhead per step < 10 ms",
         };
         var baseline = new JsonObject
@@ -228,6 +244,12 @@ public sealed class AgentsScenario : IScenario
         ["max"] = sorted.Count == 0 ? 0 : Math.Round(sorted[^1], 1),
         ["mean"] = sorted.Count == 0 ? 0 : Math.Round(sorted.Average(), 1),
     };
+
+    private static List<double> Sorted(List<double> values)
+    {
+        values.Sort();
+        return values;
+    }
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 1);
