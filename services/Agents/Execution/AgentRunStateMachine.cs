@@ -259,8 +259,8 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
             return;
         }
 
-        var run = (await Store(c).GetSpecAsync(saga.CorrelationId, c.CancellationToken))!;
-        await StartStepAsync(c, run.Spec, run.Spec.Steps[saga.StepIndex]);
+        var spec = (await Store(c).SpecAsync(saga.CorrelationId, c.CancellationToken))!;
+        await StartStepAsync(c, spec, spec.Steps[saga.StepIndex]);
     }
 
     private async Task StartStepAsync(BehaviorContext<AgentRunSaga> c, RunSpec spec, PlanStep step)
@@ -354,8 +354,8 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
                 return;
 
             case StepOutcomes.ApprovalRequired when !saga.CancelRequested:
-                var run = (await store.GetSpecAsync(saga.CorrelationId, c.CancellationToken))!;
-                var timeout = TimeSpan.FromSeconds(run.Spec.Policy.ApprovalTimeoutSeconds);
+                var spec = (await store.SpecAsync(saga.CorrelationId, c.CancellationToken))!;
+                var timeout = TimeSpan.FromSeconds(spec.Policy.ApprovalTimeoutSeconds);
                 var expiresAt = DateTimeOffset.UtcNow + timeout;
                 await store.UpdateStepAsync(saga.CorrelationId, saga.StepIndex, new StepChange { State = StepStates.AwaitingApproval }, cancellationToken: c.CancellationToken);
                 await SetRunStateAsync(c, RunStates.AwaitingApproval);
@@ -439,16 +439,16 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
             return;
         }
 
-        var run = (await Store(c).GetSpecAsync(saga.CorrelationId, c.CancellationToken))!;
-        if (!run.Spec.AllowedTools.Contains(m.Tool, StringComparer.Ordinal))
+        var spec = (await Store(c).SpecAsync(saga.CorrelationId, c.CancellationToken))!;
+        if (!spec.AllowedTools.Contains(m.Tool, StringComparer.Ordinal))
         {
             await EndAsync(c, RunStates.Failed, RunFailureReasons.ActionDenied,
-                $"The planner chose tool '{m.Tool}', which is not in the run's allowedTools ({string.Join(", ", run.Spec.AllowedTools)}).", saga.StepIndex);
+                $"The planner chose tool '{m.Tool}', which is not in the run's allowedTools ({string.Join(", ", spec.AllowedTools)}).", saga.StepIndex);
             return;
         }
 
         var id = (saga.StepIndex + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await StartStepAsync(c, run.Spec, new PlanStep(id, m.Tool, m.Arguments ?? JsonSerializer.SerializeToElement(new { }), null));
+        await StartStepAsync(c, spec, new PlanStep(id, m.Tool, m.Arguments ?? JsonSerializer.SerializeToElement(new { }), null));
     }
 
     private async Task OnApprovalDecidedAsync(BehaviorContext<AgentRunSaga, RunApprovalDecided> c)
@@ -556,9 +556,9 @@ public sealed class AgentRunStateMachine : MassTransitStateMachine<AgentRunSaga>
     private async Task ResendStepAsync(BehaviorContext<AgentRunSaga> c)
     {
         var saga = c.Saga;
-        var run = (await Store(c).GetSpecAsync(saga.CorrelationId, c.CancellationToken))!;
+        var spec = (await Store(c).SpecAsync(saga.CorrelationId, c.CancellationToken))!;
         var step = (await Store(c).StepAsync(saga.CorrelationId, saga.StepIndex, c.CancellationToken))!;
-        await SendStepAsync(c, step.Input ?? JsonSerializer.SerializeToElement(new { }), run.Spec);
+        await SendStepAsync(c, step.Input ?? JsonSerializer.SerializeToElement(new { }), spec);
     }
 
     private TimeSpan RetryDelay(int attempt) =>

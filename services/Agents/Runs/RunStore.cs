@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,6 +16,10 @@ namespace Platform.Agents.Runs;
 public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database database, TimeProvider clock)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const int SpecCacheSize = 10_000;
+
+    private readonly ConcurrentDictionary<Guid, RunSpec> _specs = new();
 
     public Database Database => database;
 
@@ -88,6 +93,31 @@ public sealed class RunStore([FromKeyedServices(AgentsModule.Name)] Database dat
         return row is null
             ? null
             : new StoredRun(Guid.Parse(row.account_id), JsonSerializer.Deserialize<RunSpec>(row.spec, Json)!, row.state, row.cancel_requested_at is not null);
+    }
+
+    /// <summary>
+    /// The run's request, which never changes once stored: the saga reads it for every step, so it is parsed once per
+    /// run and kept (the cache is emptied when it outgrows <see cref="SpecCacheSize"/> runs; a miss reads the row again).
+    /// </summary>
+    public async Task<RunSpec?> SpecAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        if (_specs.TryGetValue(runId, out var cached))
+        {
+            return cached;
+        }
+
+        if (await GetSpecAsync(runId, cancellationToken) is not { } run)
+        {
+            return null;
+        }
+
+        if (_specs.Count >= SpecCacheSize)
+        {
+            _specs.Clear();
+        }
+
+        _specs[runId] = run.Spec;
+        return run.Spec;
     }
 
     /// <summary>Sets the run's columns that are given (null leaves a column as it is), and updated_at.</summary>
