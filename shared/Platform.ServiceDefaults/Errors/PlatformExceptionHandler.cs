@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,9 @@ namespace Platform.ServiceDefaults.Errors;
 
 /// <summary>
 /// Turns exceptions into problem details: malformed bodies and oversize requests become 400/413
-/// with the offending field, anything unexpected a 500 that names the trace id but no internals.
+/// with the offending field; a database that refuses or cannot take the work now (too many
+/// connections, pool exhausted, server unreachable, SQLite busy: a transient <see cref="DbException"/>)
+/// a 503 with Retry-After, which clients retry; anything unexpected a 500 that names the trace id but no internals.
 /// </summary>
 public sealed class PlatformExceptionHandler(IProblemDetailsService problemDetails, ILogger<PlatformExceptionHandler> logger)
     : IExceptionHandler
@@ -33,6 +36,13 @@ public sealed class PlatformExceptionHandler(IProblemDetailsService problemDetai
             },
             BadHttpRequestException bad => Malformed(bad),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+            _ when Transient(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = ProblemTypes.DependencyUnavailable,
+                Title = "The service's database cannot take the request now.",
+                Detail = "The database refused or lost the connection (overloaded or restarting); retry after the seconds in Retry-After.",
+            },
             _ => new ProblemDetails
             {
                 Status = StatusCodes.Status500InternalServerError,
@@ -58,12 +68,33 @@ public sealed class PlatformExceptionHandler(IProblemDetailsService problemDetai
         }
 
         context.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    // Npgsql and Microsoft.Data.Sqlite mark what may succeed on retry: connection refused or lost, too many clients,
+    // pool timeout, SQLITE_BUSY. A write taken by key (transfer ids, idempotency keys) is applied once however often it
+    // is retried, also when its connection was lost during the commit.
+    private static bool Transient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ProblemDetails Malformed(BadHttpRequestException exception)
