@@ -34,6 +34,7 @@ public sealed class ConfigurationCatalog
         var defaultsReaders = sources.ServicesCalling("AddServiceDefaults");
         var busReaders = sources.ServicesCalling("AddPlatformBus");
         var storageReaders = sources.ServicesCalling("AddServiceDatabase");
+        var eventsReaders = sources.ServicesCalling("AddEvents");
 
         // Who reads the options classes of each assembly: a service's own, or every service that
         // calls the shared registration that binds them (and the standalone host, which hosts all).
@@ -42,6 +43,7 @@ public sealed class ConfigurationCatalog
             (typeof(PlatformServices).Assembly, defaultsReaders, "shared/Platform.ServiceDefaults/"),
             (typeof(BusOptions).Assembly, busReaders, "shared/Platform.Messaging/"),
             (typeof(StorageOptions).Assembly, storageReaders, "shared/Platform.Storage/"),
+            (typeof(Platform.Events.EventsOptions).Assembly, eventsReaders, "shared/Platform.Events/"),
             (typeof(Platform.Ingest.IngestModule).Assembly, [PlatformServices.Ingest], "services/Ingest/"),
             (typeof(Platform.Retrieval.RetrievalModule).Assembly, [PlatformServices.Retrieval], "services/Retrieval/"),
             (typeof(Platform.Inference.InferenceModule).Assembly, [PlatformServices.Inference], "services/Inference/"),

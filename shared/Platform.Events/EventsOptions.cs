@@ -38,11 +38,13 @@ public sealed class WebhookOptions
     /// <summary>Wait after the first failed attempt; it doubles with each further failure, up to <see cref="RetryMaxDelayMs"/>.</summary>
     public int RetryBaseDelayMs { get; set; } = 10_000;
 
+    /// <summary>Longest wait between two attempts of a delivery (six hours by default).</summary>
     public int RetryMaxDelayMs { get; set; } = 6 * 60 * 60 * 1000;
 
     /// <summary>Endpoints delivered to at the same time by one instance (each endpoint has its own ordered queue).</summary>
     public int MaxConcurrentEndpoints { get; set; } = 64;
 
+    /// <summary>Webhook subscriptions one account may have; creating one more answers 409.</summary>
     public int MaxSubscriptionsPerAccount { get; set; } = 25;
 
     /// <summary>How often the dispatcher looks for due deliveries when nothing woke it.</summary>
