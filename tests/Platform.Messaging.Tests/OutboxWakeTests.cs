@@ -8,8 +8,8 @@ namespace Platform.Messaging.Tests;
 
 /// <summary>
 /// When the outbox wakes its relay: a relay woken before the writer commits finds nothing and has to look again,
-/// so a write in a transaction whose owner reports the commit (saga transactions, Agents' step reports) wakes it
-/// after the commit, and not at all when the transaction rolls back; any other write wakes it at once, as before.
+/// so a write in a unit of work's transaction (DatabaseTransaction: saga transactions, Agents' step reports) wakes it
+/// after the commit, and not at all when the transaction rolls back; a write in a transaction begun by hand wakes it at once.
 /// No relay runs here: the signal itself is read.
 /// </summary>
 public sealed class OutboxWakeTests : IAsyncLifetime
@@ -41,22 +41,18 @@ public sealed class OutboxWakeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_write_whose_owner_reports_the_commit_wakes_the_relay_after_the_commit_only()
+    public async Task A_write_in_a_unit_of_work_wakes_the_relay_after_the_commit_only()
     {
-        await using var connection = await _database.OpenAsync(Cancel);
-        await using var transaction = await connection.BeginTransactionAsync(Cancel);
-        var scope = AmbientTransaction.Enter(_database, connection, transaction, reportsCommit: true);
-        using (scope)
+        await using var work = await DatabaseTransaction.BeginAsync(_database, Cancel);
+        using (work.EnterAmbient())
         {
             await _outbox.PublishAsync(new Woken("ambient"), Cancel);
-            await _outbox.PublishAsync(new Woken("explicit"), connection, transaction, Cancel);
+            await _outbox.PublishAsync(new Woken("explicit"), work.Connection, work.Transaction, Cancel);
         }
 
         Assert.False(await Woke(), "woken before the commit");
-        await transaction.CommitAsync(Cancel);
-        scope.Committed();
+        await work.CommitAsync(Cancel);
         Assert.True(await Woke());
-        scope.Committed();
         Assert.False(await Woke(), "woken twice for one commit");
         Assert.Equal(2, await CountAsync());
     }
@@ -64,15 +60,14 @@ public sealed class OutboxWakeTests : IAsyncLifetime
     [Fact]
     public async Task A_rolled_back_write_never_wakes_the_relay()
     {
-        await using var connection = await _database.OpenAsync(Cancel);
-        await using (var transaction = await connection.BeginTransactionAsync(Cancel))
+        await using (var work = await DatabaseTransaction.BeginAsync(_database, Cancel))
         {
-            using (AmbientTransaction.Enter(_database, connection, transaction, reportsCommit: true))
+            using (work.EnterAmbient())
             {
                 await _outbox.PublishAsync(new Woken("rolled back"), Cancel);
             }
 
-            await transaction.RollbackAsync(Cancel);
+            await work.Transaction.RollbackAsync(Cancel);
         }
 
         Assert.False(await Woke());
@@ -80,7 +75,7 @@ public sealed class OutboxWakeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_write_whose_owner_does_not_report_the_commit_wakes_the_relay_at_once()
+    public async Task A_write_in_a_transaction_begun_by_hand_wakes_the_relay_at_once()
     {
         await using var connection = await _database.OpenAsync(Cancel);
         await using var transaction = await connection.BeginTransactionAsync(Cancel);

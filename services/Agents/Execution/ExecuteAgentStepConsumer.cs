@@ -214,9 +214,8 @@ public sealed class ExecuteAgentStepConsumer(
     /// </summary>
     private async Task<bool> ClaimAsync(ExecuteAgentStep m, IReadOnlyList<JsonObject> decisions, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        using (AmbientTransaction.Enter(database, connection, transaction))
+        await using var work = await DatabaseTransaction.BeginAsync(database, ct);
+        using (work.EnterAmbient())
         {
             if (!await executions.TryClaimAsync(m.RunId, m.StepIndex, m.Attempt, ct))
             {
@@ -229,7 +228,7 @@ public sealed class ExecuteAgentStepConsumer(
             }
         }
 
-        await transaction.CommitAsync(ct);
+        await work.CommitAsync(ct);
         return true;
     }
 
@@ -303,10 +302,8 @@ public sealed class ExecuteAgentStepConsumer(
     private async Task ReportAsync(ExecuteAgentStep m, AgentStepExecuted report, StepChange? change, IReadOnlyList<JsonObject>? decisions,
         CancellationToken ct, bool markFinished = false)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var scope = AmbientTransaction.Enter(database, connection, transaction, reportsCommit: true);
-        using (scope)
+        await using var work = await DatabaseTransaction.BeginAsync(database, ct);
+        using (work.EnterAmbient())
         {
             if (change is not null || decisions is { Count: > 0 })
             {
@@ -315,13 +312,12 @@ public sealed class ExecuteAgentStepConsumer(
 
             if (markFinished)
             {
-                await executions.FinishAsync(connection, transaction, m.RunId, m.StepIndex, m.Attempt, JsonSerializer.Serialize(report, RunStore.Json), ct);
+                await executions.FinishAsync(work.Connection, work.Transaction, m.RunId, m.StepIndex, m.Attempt, JsonSerializer.Serialize(report, RunStore.Json), ct);
             }
 
-            await outbox.PublishAsync(report, connection, transaction, ct);
+            await outbox.PublishAsync(report, work.Connection, work.Transaction, ct);
         }
 
-        await transaction.CommitAsync(ct);
-        scope.Committed();
+        await work.CommitAsync(ct);
     }
 }

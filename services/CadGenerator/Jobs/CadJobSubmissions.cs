@@ -33,8 +33,8 @@ public sealed class CadJobSubmissions(
     {
         var jobId = NewId.NextGuid();
         var hash = idempotencyKey is null ? null : RequestHash(prompt, templateId, parameters);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var work = await DatabaseTransaction.BeginAsync(database, cancellationToken);
+        var (connection, transaction) = (work.Connection, work.Transaction);
         if (idempotencyKey is not null)
         {
             // The claim comes first: a concurrent request with the same key waits here for this one's commit.
@@ -57,13 +57,13 @@ public sealed class CadJobSubmissions(
             }
         }
 
-        using (AmbientTransaction.Enter(database, connection, transaction))
+        using (work.EnterAmbient())
         {
             await store.CreateAsync(jobId, accountId, prompt, templateId, parameters, cancellationToken);
             await outbox.PublishAsync(new CadJobSubmitted(jobId, accountId, prompt, clock.GetUtcNow(), funding), cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await work.CommitAsync(cancellationToken);
         return new SubmitOutcome(jobId, Replayed: false, Conflict: false);
     }
 

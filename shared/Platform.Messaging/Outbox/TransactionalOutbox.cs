@@ -34,33 +34,6 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
         T message, OutboxAddressing? addressing, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
         where T : class
     {
-        var id = await WriteAsync(message, addressing, connection, transaction, cancellationToken);
-        // Wake the relay of the database written to, only (standalone hosts every module's relay), and once the
-        // transaction commits when its owner reports the commit (AmbientTransaction): a relay woken before the
-        // commit finds nothing and chases it with a few quick looks. A connection no outbox database owns
-        // (should not happen) wakes them all.
-        var owned = false;
-        foreach (var (database, signal) in _outboxes)
-        {
-            if (database.Owns(connection))
-            {
-                AmbientTransaction.AfterCommit(transaction, signal.Notify);
-                owned = true;
-            }
-        }
-
-        foreach (var (_, signal) in owned ? [] : _outboxes)
-        {
-            signal.Notify();
-        }
-
-        return id;
-    }
-
-    private async Task<Guid> WriteAsync<T>(
-        T message, OutboxAddressing? addressing, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-        where T : class
-    {
         var id = NewId.NextGuid();
         // The relay publishes later, on its own thread: keep the writer's trace so the consumer's
         // spans join the request that caused the message, not a trace of their own.
@@ -85,6 +58,16 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
             },
             transaction,
             cancellationToken: cancellationToken));
+        // Wake the relay of the database written to, only (standalone hosts every module's relay; a connection
+        // no outbox database owns, which should not happen, wakes them all), once the transaction has committed
+        // when a unit of work owns it (DatabaseTransaction): a relay woken before the commit finds nothing and
+        // chases it with a few quick looks.
+        var owners = _outboxes.Where(o => o.Database.Owns(connection)).ToArray();
+        foreach (var (_, signal) in owners.Length > 0 ? owners : _outboxes)
+        {
+            DatabaseTransaction.AfterCommit(transaction, signal.Notify);
+        }
+
         return id;
     }
 
@@ -102,26 +85,17 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
     public Task<Guid> PublishAsync<T>(T message, CancellationToken cancellationToken, OutboxAddressing? addressing = null)
         where T : class
     {
-        foreach (var (database, signal) in _outboxes)
+        foreach (var (database, _) in _outboxes)
         {
             if (AmbientTransaction.For(database) is { } ambient)
             {
-                return WriteThenWakeAsync(message, addressing, ambient.Connection, ambient.Transaction, signal, cancellationToken);
+                return PublishAsync(message, addressing, ambient.Connection, ambient.Transaction, cancellationToken);
             }
         }
 
         throw new InvalidOperationException(
             $"No transaction is open on an outbox database ({string.Join(", ", _outboxes.Select(o => o.Database.Name))}): " +
             "pass the connection and transaction of the state change.");
-    }
-
-    private async Task<Guid> WriteThenWakeAsync<T>(
-        T message, OutboxAddressing? addressing, DbConnection connection, DbTransaction transaction, OutboxSignal signal, CancellationToken cancellationToken)
-        where T : class
-    {
-        var id = await WriteAsync(message, addressing, connection, transaction, cancellationToken);
-        AmbientTransaction.AfterCommit(transaction, signal.Notify);
-        return id;
     }
 }
 

@@ -21,48 +21,30 @@ public sealed class SagaTransaction<TSaga> : IAsyncDisposable
     private static readonly PropertyInfo? CurrentStateProperty = typeof(TSaga).GetProperty("CurrentState");
 
     private readonly Database _database;
-    private readonly DbConnection _connection;
-    private readonly DbTransaction _transaction;
+    private readonly DatabaseTransaction _work;
     private readonly JsonSerializerOptions _json;
     private readonly TimeProvider _clock;
-    private AmbientTransaction.Scope? _ambient;
 
-    private SagaTransaction(Database database, DbConnection connection, DbTransaction transaction, JsonSerializerOptions json, TimeProvider clock)
+    private SagaTransaction(Database database, DatabaseTransaction work, JsonSerializerOptions json, TimeProvider clock)
     {
         _database = database;
-        _connection = connection;
-        _transaction = transaction;
+        _work = work;
         _json = json;
         _clock = clock;
     }
 
+    // On SQLite the transaction is IMMEDIATE (see DatabaseTransaction): SQLite's equivalent of FOR UPDATE.
     public static async Task<SagaTransaction<TSaga>> BeginAsync(
-        Database database, JsonSerializerOptions json, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var connection = await database.OpenAsync(cancellationToken);
-        try
-        {
-            // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is taken now, so two
-            // messages cannot both decide on the same old state (SQLite's equivalent of FOR UPDATE).
-            var transaction = database.IsPostgres
-                ? await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken)
-                : await connection.BeginTransactionAsync(cancellationToken);
-            return new SagaTransaction<TSaga>(database, connection, transaction, json, clock);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+        Database database, JsonSerializerOptions json, TimeProvider clock, CancellationToken cancellationToken) =>
+        new(database, await DatabaseTransaction.BeginAsync(database, cancellationToken), json, clock);
 
     public async Task<TSaga?> LoadAsync(Guid correlationId, CancellationToken cancellationToken)
     {
         var lockClause = _database.IsPostgres ? " FOR UPDATE" : "";
-        var data = await _connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+        var data = await _work.Connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             $"SELECT data FROM {Table} WHERE correlation_id = @id{lockClause}",
             new { id = correlationId.ToString() },
-            _transaction,
+            _work.Transaction,
             cancellationToken: cancellationToken));
         return data is null ? null : JsonSerializer.Deserialize<TSaga>(data, _json);
     }
@@ -70,8 +52,8 @@ public sealed class SagaTransaction<TSaga> : IAsyncDisposable
     /// <summary>All instances, filtered in memory by <paramref name="filter"/>: for the rare correlation by a property.</summary>
     public async Task<List<TSaga>> QueryAsync(Func<TSaga, bool> filter, CancellationToken cancellationToken)
     {
-        var rows = await _connection.QueryAsync<string>(new CommandDefinition(
-            $"SELECT data FROM {Table}", transaction: _transaction, cancellationToken: cancellationToken));
+        var rows = await _work.Connection.QueryAsync<string>(new CommandDefinition(
+            $"SELECT data FROM {Table}", transaction: _work.Transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(r => JsonSerializer.Deserialize<TSaga>(r, _json)!).Where(filter)];
     }
 
@@ -79,14 +61,14 @@ public sealed class SagaTransaction<TSaga> : IAsyncDisposable
     public async Task<bool> InsertAsync(TSaga saga, CancellationToken cancellationToken)
     {
         saga.Version = 1;
-        var inserted = await _connection.ExecuteAsync(new CommandDefinition(
+        var inserted = await _work.Connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO {Table} (correlation_id, version, current_state, data, updated_at)
             VALUES (@id, @version, @state, @data, @now)
             ON CONFLICT (correlation_id) DO NOTHING
             """,
             Row(saga),
-            _transaction,
+            _work.Transaction,
             cancellationToken: cancellationToken));
         return inserted == 1;
     }
@@ -96,13 +78,13 @@ public sealed class SagaTransaction<TSaga> : IAsyncDisposable
     {
         var loadedVersion = saga.Version;
         saga.Version = loadedVersion + 1;
-        var updated = await _connection.ExecuteAsync(new CommandDefinition(
+        var updated = await _work.Connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE {Table} SET version = @version, current_state = @state, data = @data, updated_at = @now
             WHERE correlation_id = @id AND version = @loadedVersion
             """,
             new DynamicParameters(Row(saga)).With("loadedVersion", loadedVersion),
-            _transaction,
+            _work.Transaction,
             cancellationToken: cancellationToken));
         if (updated != 1)
         {
@@ -113,24 +95,16 @@ public sealed class SagaTransaction<TSaga> : IAsyncDisposable
     }
 
     public Task DeleteAsync(TSaga saga, CancellationToken cancellationToken) =>
-        _connection.ExecuteAsync(new CommandDefinition(
-            $"DELETE FROM {Table} WHERE correlation_id = @id", new { id = saga.CorrelationId.ToString() }, _transaction, cancellationToken: cancellationToken));
+        _work.Connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM {Table} WHERE correlation_id = @id", new { id = saga.CorrelationId.ToString() }, _work.Transaction, cancellationToken: cancellationToken));
 
-    public async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        await _transaction.CommitAsync(cancellationToken);
-        // Outbox relays woken by this transaction's messages look now, when the messages are there to find.
-        _ambient?.Committed();
-    }
+    /// <summary>Commits; outbox relays woken by this transaction's messages look then, when the messages are there to find.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken) => _work.CommitAsync(cancellationToken);
 
     /// <summary>Lets work done while the saga handles its message (scheduling timers, outbox writes) join this transaction.</summary>
-    public IDisposable EnterAmbient() => _ambient = AmbientTransaction.Enter(_database, _connection, _transaction, reportsCommit: true);
+    public IDisposable EnterAmbient() => _work.EnterAmbient();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _work.DisposeAsync();
 
     private object Row(TSaga saga) => new
     {
