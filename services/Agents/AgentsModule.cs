@@ -62,6 +62,8 @@ public static class AgentsModule
         ByRun<RunApprovalRequested>(builder.Services, m => m.RunId);
         ByRun<RunCompleted>(builder.Services, m => m.RunId);
         ByRun<RunFailed>(builder.Services, m => m.RunId);
+        // Clamped, not trusted: the bus is configured before options are validated, and MassTransit's own error for a
+        // limit of 0 names no setting; with a clamped endpoint the validation above reports Agents:Tools:MaxConcurrentSteps.
         var steps = Math.Clamp((builder.Configuration.GetSection(ToolOptions.SectionName).Get<ToolOptions>() ?? new ToolOptions()).MaxConcurrentSteps, 1, 4096);
         builder.Services.AddBusRegistrations(bus =>
         {

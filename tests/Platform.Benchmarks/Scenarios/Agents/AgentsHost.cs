@@ -1,9 +1,6 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using Platform.Agents;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
-using Platform.Benchmarks.Scenarios.Cad;
 using Platform.Billing;
 using Platform.Messaging;
 using Platform.SafetyGuard;
@@ -81,26 +77,21 @@ public sealed class AgentsHost : IAsyncDisposable
         app.MapBilling();
         app.MapSafetyGuard();
         await app.StartAsync();
-        return new AgentsHost(app, AddressOf(app), tool.App, tool.Address);
+        return new AgentsHost(app, PlatformHttp.AddressOf(app), tool.App, tool.Address);
     }
 
     /// <summary>A new account with credits, a price per tool call, a policy that allows the tool, and the tool declared; a client with its key.</summary>
     public async Task<HttpClient> CreateAccountClientAsync(CancellationToken ct)
     {
         using var admin = CreateClient(AdminKey);
-        await CadHost.ExpectAsync(await admin.PutAsJsonAsync("/v1/prices", new { toolCall = ToolCallPrice }, ct), 200, ct);
-        var account = await CadHost.ExpectAsync(await admin.PostAsJsonAsync("/v1/accounts", new { name = "bench-agents" }, ct), 201, ct);
-        var accountId = account.GetProperty("id").GetString();
-        await CadHost.ExpectAsync(await admin.PostAsJsonAsync($"/v1/accounts/{accountId}/deposits",
-            new { transferId = "bench-deposit", amount = 1_000_000_000_000 }, ct), 201, ct);
-        var key = await CadHost.ExpectAsync(await admin.PostAsJsonAsync($"/v1/accounts/{accountId}/keys", new { name = "bench" }, ct), 201, ct);
-        var client = CreateClient(key.GetProperty("key").GetString()!);
+        await PlatformHttp.ExpectAsync(await admin.PutAsJsonAsync("/v1/prices", new { toolCall = ToolCallPrice }, ct), 200, ct);
+        var client = CreateClient(await PlatformHttp.CreateAccountKeyAsync(admin, "bench-agents", 1_000_000_000_000, ct));
         using (var policy = new StringContent(Policy, Encoding.UTF8, "application/yaml"))
         {
-            await CadHost.ExpectAsync(await client.PutAsync("/v1/policies", policy, ct), 200, ct);
+            await PlatformHttp.ExpectAsync(await client.PutAsync("/v1/policies", policy, ct), 200, ct);
         }
 
-        await CadHost.ExpectAsync(await client.PostAsJsonAsync("/v1/tools", new
+        await PlatformHttp.ExpectAsync(await client.PostAsJsonAsync("/v1/tools", new
         {
             name = "items.get",
             description = "bench tool",
@@ -112,16 +103,7 @@ public sealed class AgentsHost : IAsyncDisposable
         return client;
     }
 
-    public HttpClient CreateClient(string? key = null, Uri? address = null)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 }) { BaseAddress = address ?? Address, Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        return client;
-    }
+    public HttpClient CreateClient(string? key = null, Uri? address = null) => PlatformHttp.Client(address ?? Address, key, maxConnections: 128);
 
     private static async Task<(WebApplication App, Uri Address)> StartToolServerAsync()
     {
@@ -135,11 +117,8 @@ public sealed class AgentsHost : IAsyncDisposable
             return Results.Text($$"""{"id":"{{id}}","name":"item {{id}}"}""", "application/json");
         });
         await app.StartAsync();
-        return (app, AddressOf(app));
+        return (app, PlatformHttp.AddressOf(app));
     }
-
-    private static Uri AddressOf(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public async ValueTask DisposeAsync()
     {

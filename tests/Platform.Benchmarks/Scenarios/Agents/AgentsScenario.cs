@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
-using Platform.Benchmarks.Scenarios.Cad;
 
 namespace Platform.Benchmarks.Scenarios.Agents;
 
@@ -170,7 +169,7 @@ public sealed class AgentsScenario : IScenario
         };
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
-            var run = await CadHost.ExpectAsync(await client.PostAsJsonAsync("/v1/runs", new { goal = "benchmark", plan, budget = 100_000 }, ct), 202, ct);
+            var run = await PlatformHttp.ExpectAsync(await client.PostAsJsonAsync("/v1/runs", new { goal = "benchmark", plan, budget = 100_000 }, ct), 202, ct);
             return run.GetProperty("id").GetString()!;
         }));
 
@@ -180,7 +179,7 @@ public sealed class AgentsScenario : IScenario
         {
             // One list request per poll, so polling adds little load of its own.
             await Task.Delay(250, ct);
-            var list = await CadHost.ExpectAsync(await client.GetAsync("/v1/runs?limit=200", ct), 200, ct);
+            var list = await PlatformHttp.ExpectAsync(await client.GetAsync("/v1/runs?limit=200", ct), 200, ct);
             foreach (var run in list.GetProperty("items").EnumerateArray())
             {
                 if (run.GetProperty("state").GetString() is "completed" or "failed" or "budget_exhausted" or "cancelled")
@@ -198,7 +197,7 @@ public sealed class AgentsScenario : IScenario
         var runs = new List<JsonElement>();
         foreach (var id in ids)
         {
-            var run = await CadHost.ExpectAsync(await client.GetAsync($"/v1/runs/{id}", ct), 200, ct);
+            var run = await PlatformHttp.ExpectAsync(await client.GetAsync($"/v1/runs/{id}", ct), 200, ct);
             if (run.GetProperty("state").GetString() != "completed")
             {
                 throw new InvalidOperationException($"Run {id} did not complete: {run}");

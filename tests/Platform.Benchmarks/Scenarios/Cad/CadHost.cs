@@ -1,12 +1,9 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Platform.Benchmarks.Framework;
 using Platform.Billing;
 using Platform.CadGenerator;
 using Platform.Messaging;
@@ -67,43 +64,15 @@ public sealed class CadHost : IAsyncDisposable
         app.MapSafetyGuard();
         app.MapCadGenerator();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CadHost(app, dataDirectory, new Uri(address));
+        return new CadHost(app, dataDirectory, PlatformHttp.AddressOf(app));
     }
 
     /// <summary>A new account holding <paramref name="credits"/> micro-credits, and a client that uses its key.</summary>
     public async Task<HttpClient> CreateAccountClientAsync(long credits, long renderPricePerSecond, CancellationToken cancellationToken)
     {
-        using var admin = Client(AdminKey);
-        await ExpectAsync(await admin.PutAsJsonAsync("/v1/prices", new { cadRenderPerSecond = renderPricePerSecond }, cancellationToken), 200, cancellationToken);
-        var account = await ExpectAsync(await admin.PostAsJsonAsync("/v1/accounts", new { name = "bench-cad" }, cancellationToken), 201, cancellationToken);
-        var accountId = account.GetProperty("id").GetString();
-        await ExpectAsync(await admin.PostAsJsonAsync($"/v1/accounts/{accountId}/deposits",
-            new { transferId = "bench-deposit-" + Guid.NewGuid().ToString("N"), amount = credits }, cancellationToken), 201, cancellationToken);
-        var key = await ExpectAsync(await admin.PostAsJsonAsync($"/v1/accounts/{accountId}/keys", new { name = "bench" }, cancellationToken), 201, cancellationToken);
-        return Client(key.GetProperty("key").GetString()!);
-    }
-
-    public static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, int status, CancellationToken cancellationToken)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if ((int)response.StatusCode != status)
-            {
-                throw new InvalidOperationException(
-                    $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, expected {status}: {text}");
-            }
-
-            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-        }
-    }
-
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = Address };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
+        using var admin = PlatformHttp.Client(Address, AdminKey);
+        await PlatformHttp.ExpectAsync(await admin.PutAsJsonAsync("/v1/prices", new { cadRenderPerSecond = renderPricePerSecond }, cancellationToken), 200, cancellationToken);
+        return PlatformHttp.Client(Address, await PlatformHttp.CreateAccountKeyAsync(admin, "bench-cad", credits, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()

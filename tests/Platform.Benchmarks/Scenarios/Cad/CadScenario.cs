@@ -170,12 +170,12 @@ public sealed class CadScenario : IScenario
     /// <summary>One job from submission to the STL in hand; throws when the job fails.</summary>
     private static async Task<JobRun> RunJobAsync(HttpClient client, CancellationToken cancellationToken)
     {
-        var submitted = await CadHost.ExpectAsync(await client.PostAsJsonAsync("/v1/cad/jobs", new { prompt = Prompt }, cancellationToken), 202, cancellationToken);
+        var submitted = await PlatformHttp.ExpectAsync(await client.PostAsJsonAsync("/v1/cad/jobs", new { prompt = Prompt }, cancellationToken), 202, cancellationToken);
         var id = submitted.GetProperty("id").GetString()!;
         var deadline = Stopwatch.GetTimestamp() + 120 * Stopwatch.Frequency;
         while (true)
         {
-            var job = await CadHost.ExpectAsync(await client.GetAsync($"/v1/cad/jobs/{id}", cancellationToken), 200, cancellationToken);
+            var job = await PlatformHttp.ExpectAsync(await client.GetAsync($"/v1/cad/jobs/{id}", cancellationToken), 200, cancellationToken);
             switch (job.GetProperty("state").GetString())
             {
                 case "done":

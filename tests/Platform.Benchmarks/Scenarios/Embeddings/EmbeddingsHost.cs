@@ -1,11 +1,9 @@
-using System.Net.Http.Headers;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Platform.Benchmarks.Framework;
 using Platform.Contracts.Billing;
 using Platform.Inference;
 using Platform.Inference.Models;
@@ -39,12 +37,7 @@ public sealed class EmbeddingsHost : IAsyncDisposable
     public OnnxModel Model(string name) => _app.Services.GetRequiredService<OnnxModels>().Find(name)?.Model
         ?? throw new InvalidOperationException($"Model '{name}' is not loaded.");
 
-    public HttpClient CreateClient()
-    {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = Address };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-        return client;
-    }
+    public HttpClient CreateClient() => PlatformHttp.Client(Address, Key, maxConnections: 256);
 
     /// <summary>The path of the HTTP floor: auth, then a fixed body of an embeddings answer's size; no model, no JSON work.</summary>
     public const string FloorPath = "/bench/floor";
@@ -86,8 +79,7 @@ public sealed class EmbeddingsHost : IAsyncDisposable
             await context.Response.Body.WriteAsync(floorBody, context.RequestAborted);
         }).RequireAuthorization(PlatformPolicies.Account);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new EmbeddingsHost(app, dataDirectory, new Uri(address));
+        return new EmbeddingsHost(app, dataDirectory, PlatformHttp.AddressOf(app));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -62,16 +59,10 @@ public sealed class IngestHost : IAsyncDisposable
         app.MapInference();
         app.MapBilling();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new IngestHost(app, new Uri(address));
+        return new IngestHost(app, PlatformHttp.AddressOf(app));
     }
 
-    public HttpClient CreateClient(string key)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    public HttpClient CreateClient(string key) => PlatformHttp.Client(Address, key);
 
     public async ValueTask DisposeAsync()
     {

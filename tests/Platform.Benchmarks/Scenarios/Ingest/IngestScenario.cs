@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Benchmarks.Framework;
 using Platform.Benchmarks.Scenarios.Billing;
-using Platform.Benchmarks.Scenarios.Cad;
 using Platform.Ingest.Chunking;
 using Platform.Ingest.Documents;
 using Platform.Ingest.Ingestion;
@@ -128,10 +126,7 @@ public sealed class IngestScenario : IScenario
     private static async Task<HttpClient> AccountClientAsync(IngestHost host, CancellationToken ct)
     {
         using var admin = host.CreateClient(IngestHost.AdminKey);
-        var account = await CadHost.ExpectAsync(await admin.PostAsJsonAsync("/v1/accounts", new { name = "bench-ingest" }, ct), 201, ct);
-        var accountId = account.GetProperty("id").GetString();
-        var key = await CadHost.ExpectAsync(await admin.PostAsJsonAsync($"/v1/accounts/{accountId}/keys", new { name = "bench" }, ct), 201, ct);
-        return host.CreateClient(key.GetProperty("key").GetString()!);
+        return host.CreateClient(await PlatformHttp.CreateAccountKeyAsync(admin, "bench-ingest", credits: 0, ct));
     }
 
     /// <summary>Submits every text (8 at a time) and waits until each is indexed or failed.</summary>
@@ -140,7 +135,7 @@ public sealed class IngestScenario : IScenario
         var ids = new string[texts.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, texts.Count), new ParallelOptions { MaxDegreeOfParallelism = Clients, CancellationToken = ct }, async (i, cancel) =>
         {
-            var body = await CadHost.ExpectAsync(await client.PostAsJsonAsync("/v1/documents", new { text = texts[i], contentType = "text/markdown" }, cancel), 201, cancel);
+            var body = await PlatformHttp.ExpectAsync(await client.PostAsJsonAsync("/v1/documents", new { text = texts[i], contentType = "text/markdown" }, cancel), 201, cancel);
             ids[i] = body.GetProperty("id").GetString()!;
         });
 
@@ -150,7 +145,7 @@ public sealed class IngestScenario : IScenario
         {
             foreach (var id in ids.Where(id => !done.ContainsKey(id)))
             {
-                var status = await CadHost.ExpectAsync(await client.GetAsync($"/v1/documents/{id}", ct), 200, ct);
+                var status = await PlatformHttp.ExpectAsync(await client.GetAsync($"/v1/documents/{id}", ct), 200, ct);
                 var state = status.GetProperty("state").GetString()!;
                 if (state is "indexed" or "failed")
                 {
