@@ -54,7 +54,7 @@ public static class BusRegistration
 
         var options = new OutboxOptions { DatabaseName = databaseName };
         configure?.Invoke(options);
-        var signal = new OutboxSignal();
+        var signal = new WakeSignal();
         services.AddKeyedSingleton(databaseName, options);
         services.AddSingleton(new OutboxRegistration(databaseName, signal));
         services.TryAddSingleton<TransactionalOutbox>();

@@ -15,7 +15,7 @@ namespace Platform.Messaging.Tests;
 public sealed class OutboxWakeTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("outbox-wake-");
-    private readonly OutboxSignal _signal = new();
+    private readonly WakeSignal _signal = new();
     private Database _database = null!;
     private TransactionalOutbox _outbox = null!;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Platform.Messaging;
 
 namespace Platform.Events.Webhooks;
 
@@ -9,7 +10,7 @@ namespace Platform.Events.Webhooks;
 /// </summary>
 public sealed class DeliverySignal
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly WakeSignal _signal = new();
     private readonly ConcurrentQueue<string> _subscriptions = new();
     private int _scan;
 
@@ -17,7 +18,7 @@ public sealed class DeliverySignal
     public void Notify()
     {
         Volatile.Write(ref _scan, 1);
-        Release();
+        _signal.Notify();
     }
 
     /// <summary>Deliveries were queued for these endpoints.</summary>
@@ -33,7 +34,7 @@ public sealed class DeliverySignal
             _subscriptions.Enqueue(id);
         }
 
-        Release();
+        _signal.Notify();
     }
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
@@ -51,20 +52,5 @@ public sealed class DeliverySignal
         }
 
         return ids;
-    }
-
-    private void Release()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
     }
 }

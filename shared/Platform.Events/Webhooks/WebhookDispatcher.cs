@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Messaging;
 
 namespace Platform.Events.Webhooks;
 
@@ -255,24 +256,11 @@ public sealed class WebhookDispatcher(
     /// <summary>A running endpoint worker: woken when its endpoint gets deliveries while it waits for more.</summary>
     private sealed class EndpointWorker
     {
-        private readonly SemaphoreSlim _wake = new(0, 1);
+        private readonly WakeSignal _wake = new();
 
         public Task Completion { get; set; } = Task.CompletedTask;
 
-        public void Wake()
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                try
-                {
-                    _wake.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                    // Already woken.
-                }
-            }
-        }
+        public void Wake() => _wake.Notify();
 
         public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
     }

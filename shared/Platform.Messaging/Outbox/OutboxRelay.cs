@@ -17,7 +17,7 @@ namespace Platform.Messaging.Outbox;
 /// ordering keys allow: one subject's messages are never in flight together (<see cref="OutboxOrderingKey"/>).
 /// </summary>
 public sealed class OutboxRelay(
-    IServiceProvider services, OutboxOptions options, OutboxSignal signal, ILogger<OutboxRelay> logger)
+    IServiceProvider services, OutboxOptions options, WakeSignal signal, ILogger<OutboxRelay> logger)
     : BatchPoller(services, options.DatabaseName, options.BatchSize, logger)
 {
     /// <summary>

@@ -18,7 +18,7 @@ namespace Platform.Messaging.Outbox;
 public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<OutboxRegistration> outboxes, TimeProvider clock)
 {
     // Each outbox's database, resolved once: every write looks for the one it is on.
-    private readonly (Database Database, OutboxSignal Signal)[] _outboxes =
+    private readonly (Database Database, WakeSignal Signal)[] _outboxes =
         [.. outboxes.Select(o => (services.GetRequiredKeyedService<Database>(o.DatabaseName), o.Signal))];
 
     /// <summary>Adds <paramref name="message"/> to the outbox within <paramref name="transaction"/>; returns its message id.</summary>
@@ -100,27 +100,4 @@ public sealed class TransactionalOutbox(IServiceProvider services, IEnumerable<O
 }
 
 /// <summary>One database with an outbox and the signal that wakes its relay.</summary>
-public sealed record OutboxRegistration(string DatabaseName, OutboxSignal Signal);
-
-/// <summary>Wakes the relay when a message was written in this process, so events do not wait for the next poll.</summary>
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled by another writer.
-            }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed record OutboxRegistration(string DatabaseName, WakeSignal Signal);
