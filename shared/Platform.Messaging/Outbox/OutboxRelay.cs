@@ -128,6 +128,9 @@ public sealed class OutboxRelay(
         var sendEndpoints = Services.GetRequiredService<ISendEndpointProvider>();
         var ordering = Services.GetService<OutboxOrdering>();
         var started = new List<(OutboxRow Row, Task Publish)>(rows.Count);
+        // The started publishes not awaited yet: what a row without a key (and the end) still has to wait for.
+        // Everything before them was confirmed, so waiting for these alone keeps a batch linear.
+        var pending = new List<Task>(rows.Count);
         var lastByKey = new Dictionary<string, Task>(StringComparer.Ordinal);
         Exception? failure = null;
         foreach (var row in rows)
@@ -148,7 +151,7 @@ public sealed class OutboxRelay(
             if (key is null)
             {
                 // Alone, in the outbox's order: not before an earlier row is confirmed, and not at all if one failed.
-                failure = await SettleAsync(started);
+                failure = await SettleAsync(pending);
                 if (failure is not null)
                 {
                     break;
@@ -156,7 +159,7 @@ public sealed class OutboxRelay(
 
                 var alone = PublishOneAsync(publisher, sendEndpoints, row, message, type, cancellationToken);
                 started.Add((row, alone));
-                failure = await SettleAsync([(row, alone)]);
+                failure = await SettleAsync(alone);
                 if (failure is not null)
                 {
                     break;
@@ -171,28 +174,53 @@ public sealed class OutboxRelay(
                 : PublishOneAsync(publisher, sendEndpoints, row, message, type, cancellationToken);
             lastByKey[key] = publish;
             started.Add((row, publish));
+            pending.Add(publish);
         }
 
         // Every started publish settles before the rows are deleted: a row is deleted only when confirmed.
-        var late = await SettleAsync(started);
+        var late = await SettleAsync(pending);
         failure ??= late;
         return new RelayOutcome([.. started.Where(s => s.Publish.IsCompletedSuccessfully).Select(s => s.Row)], failure);
     }
 
-    /// <summary>Waits for every publish; returns the failure of the earliest that failed (null when all were confirmed).</summary>
-    private static async Task<Exception?> SettleAsync(IReadOnlyList<(OutboxRow Row, Task Publish)> started)
+    /// <summary>
+    /// Waits for every pending publish, then forgets them; returns the failure of the earliest that failed
+    /// (null when all were confirmed).
+    /// </summary>
+    private static async Task<Exception?> SettleAsync(List<Task> pending)
     {
         try
         {
-            await Task.WhenAll(started.Select(s => s.Publish));
+            await Task.WhenAll(pending);
             return null;
         }
         catch
         {
-            var failed = started.First(s => s.Publish.IsFaulted || s.Publish.IsCanceled).Publish;
-            return failed.Exception?.InnerException ?? new OperationCanceledException("An outbox publish was cancelled.");
+            return FailureOf(pending.First(p => p.IsFaulted || p.IsCanceled));
+        }
+        finally
+        {
+            pending.Clear();
         }
     }
+
+    /// <summary>Waits for one publish; returns its failure (null when it was confirmed).</summary>
+    private static async Task<Exception?> SettleAsync(Task publish)
+    {
+        try
+        {
+            await publish;
+            return null;
+        }
+        catch
+        {
+            return FailureOf(publish);
+        }
+    }
+
+    // A cancelled publish has no exception of its own.
+    private static Exception FailureOf(Task publish) =>
+        publish.Exception?.InnerException ?? new OperationCanceledException("An outbox publish was cancelled.");
 
     // A message of the same subject goes out only once the one before it is confirmed; if that one failed,
     // this one fails too (it stays in the table behind it).
