@@ -230,14 +230,22 @@ public sealed class OutboxRelay(
         await publish();
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> Types = new(StringComparer.Ordinal);
+    // Only resolved types are cached: an unknown one may become known (a deploy that adds it) and is looked up again.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type> Types = new(StringComparer.Ordinal);
 
     private (object Message, Type Type) Read(OutboxRow row)
     {
-        var type = Types.GetOrAdd(row.MessageType, name => Type.GetType(name));
+        if (!Types.TryGetValue(row.MessageType, out var type))
+        {
+            type = Type.GetType(row.MessageType);
+            if (type is not null)
+            {
+                Types[row.MessageType] = type;
+            }
+        }
+
         if (type is null)
         {
-            Types.TryRemove(row.MessageType, out _);
             Logger.LogError("Outbox message {MessageId} has unknown type {MessageType}; kept for inspection", row.MessageId, row.MessageType);
             throw new InvalidOperationException($"Unknown outbox message type {row.MessageType}");
         }
