@@ -391,6 +391,6 @@ public sealed record RoundRequest(string SubscriptionId, IReadOnlyList<AttemptOu
 /// <summary>An endpoint worker's next round: the endpoint (null: stop) and the head of its queue.</summary>
 public sealed record DeliveryRound(WebhookSubscription? Subscription, IReadOnlyList<QueuedDelivery> Queue);
 
-/// <summary>What one attempt of one delivery came to, as <see cref="WebhookStore.RecordAsync"/> writes it.</summary>
+/// <summary>What one attempt of one delivery came to, as <see cref="WebhookStore.ExecuteRoundsAsync"/> writes it.</summary>
 public sealed record AttemptOutcome(
     string DeliveryId, int Attempt, long StartedAt, long DurationMs, int? StatusCode, string? Error, string Status, long NextAttemptAt, long? CompletedAt);
