@@ -38,6 +38,22 @@ public static class CatalogueRecords
         };
     }
 
+    /// <summary>
+    /// Event <paramref name="position"/> of one run of <paramref name="steps"/> steps, in the order an agent
+    /// publishes them: started (0), a completed step (1 to <paramref name="steps"/>), then completed.
+    /// </summary>
+    public static object RunEvent(Guid run, Guid account, int position, int steps)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return position switch
+        {
+            0 => new RunStarted(run, account, "explicit", steps, 500_000, at),
+            _ when position <= steps => new RunStepCompleted(
+                run, account, position - 1, $"step-{position}", "retrieval.search", RunStepOutcomes.Succeeded, null, null, 1_200, 1, 84, at),
+            _ => new RunCompleted(run, account, steps, 4_800, at),
+        };
+    }
+
     /// <summary>Writes <paramref name="record"/> to the outbox in its own committed transaction; returns the message id (= the CloudEvent id).</summary>
     public static async Task<Guid> PublishAsync(BillingHost host, object record)
     {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Platform.Contracts.Agents;
 using Platform.Messaging.Outbox;
 using Platform.ServiceDefaults;
 using Platform.Storage;
@@ -140,7 +139,7 @@ public sealed class CrashTests
                     {
                         await using var connection = await database.OpenAsync();
                         await using var transaction = await connection.BeginTransactionAsync();
-                        await outbox.PublishAsync(RunEvent(run, account, position, steps), connection, transaction, CancellationToken.None);
+                        await outbox.PublishAsync(CatalogueRecords.RunEvent(run, account, position, steps), connection, transaction, CancellationToken.None);
                         await transaction.CommitAsync();
                         await Task.Delay(5);
                     }
@@ -184,18 +183,6 @@ public sealed class CrashTests
         {
             await billing.DisposeAsync();
         }
-    }
-
-    private static object RunEvent(Guid run, Guid account, int position, int steps)
-    {
-        var at = DateTimeOffset.UtcNow;
-        return position switch
-        {
-            0 => new RunStarted(run, account, "explicit", steps, 500_000, at),
-            _ when position <= steps => new RunStepCompleted(
-                run, account, position - 1, $"step-{position}", "retrieval.search", RunStepOutcomes.Succeeded, null, null, 1_200, 1, 84, at),
-            _ => new RunCompleted(run, account, steps, 4_800, at),
-        };
     }
 
     private static async Task SendUntilAnsweredAsync(HttpClient client, string key, string path, object body)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Dapper;
-using Platform.Contracts.Agents;
 using Platform.Events.Catalogue;
 using Xunit;
 using static Platform.Testing.PlatformApi;
@@ -70,7 +69,7 @@ public sealed class MultiInstanceTests
                 foreach (var (account, run) in runs)
                 {
                     var host = !firstStopped && written % 2 == 0 ? first : second;
-                    await CatalogueRecords.PublishAsync(host, RunEvent(run, account, position));
+                    await CatalogueRecords.PublishAsync(host, CatalogueRecords.RunEvent(run, account, position, Steps));
                     written++;
                 }
             }
@@ -139,16 +138,4 @@ public sealed class MultiInstanceTests
         "platform.agents.run.completed.v1" => PerRun - 1,
         _ => webhook.Json.GetProperty("data").GetProperty("stepIndex").GetInt32() + 1,
     };
-
-    private static object RunEvent(Guid run, Guid account, int position)
-    {
-        var at = DateTimeOffset.UtcNow;
-        return position switch
-        {
-            0 => new RunStarted(run, account, "explicit", Steps, 500_000, at),
-            _ when position <= Steps => new RunStepCompleted(
-                run, account, position - 1, $"step-{position}", "retrieval.search", RunStepOutcomes.Succeeded, null, null, 1_200, 1, 84, at),
-            _ => new RunCompleted(run, account, Steps, 4_800, at),
-        };
-    }
 }
