@@ -194,7 +194,7 @@ public static class CharacterChunker
     /// </summary>
     private static bool IsSentenceEnd(string text, int i) =>
         IsFullWidthTerminator(text[i]) ||
-        (text[i] is '.' or '!' or '?' or '…' && i + 1 < text.Length && char.IsWhiteSpace(text[i + 1]));
+        (IsSpacedTerminator(text[i]) && i + 1 < text.Length && char.IsWhiteSpace(text[i + 1]));
 
     private static bool IsSentenceStart(string text, int i)
     {
@@ -219,25 +219,26 @@ public static class CharacterChunker
             j--;
         }
 
-        return j >= 0 && (text[j] is '.' or '!' or '?' or '…' || IsFullWidthTerminator(text[j]));
+        return j >= 0 && (IsSpacedTerminator(text[j]) || IsFullWidthTerminator(text[j]));
     }
 
-    private static bool IsFullWidthTerminator(char c) => c is '。' or '！' or '？';
+    /// <summary>'.', '!', '?' and '…' end a sentence only when white space follows them.</summary>
+    internal static bool IsSpacedTerminator(char c) => c is '.' or '!' or '?' or '…';
+
+    /// <summary>The full-width terminators of Chinese and Japanese end a sentence with no space after them.</summary>
+    internal static bool IsFullWidthTerminator(char c) => c is '。' or '！' or '？';
 
     /// <summary>False inside a surrogate pair or before a combining mark, where a cut would break a character.</summary>
-    private static bool IsCharacterBoundary(string text, int i)
-    {
-        if (i <= 0 || i >= text.Length)
-        {
-            return true;
-        }
+    /// <remarks>
+    /// The category is read at the code point (<c>GetUnicodeCategory(text, i)</c>), so a combining mark outside
+    /// the Basic Multilingual Plane, written as a surrogate pair, is recognised too. TokenChunker shares this.
+    /// </remarks>
+    internal static bool IsCharacterBoundary(string text, int i) =>
+        i <= 0 || i >= text.Length ||
+        (!IsInsideSurrogatePair(text, i) &&
+         CharUnicodeInfo.GetUnicodeCategory(text, i) is not
+             (UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark));
 
-        if (char.IsLowSurrogate(text[i]) && char.IsHighSurrogate(text[i - 1]))
-        {
-            return false;
-        }
-
-        return CharUnicodeInfo.GetUnicodeCategory(text[i]) is not
-            (UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark);
-    }
+    internal static bool IsInsideSurrogatePair(string text, int i) =>
+        i > 0 && i < text.Length && char.IsLowSurrogate(text[i]) && char.IsHighSurrogate(text[i - 1]);
 }

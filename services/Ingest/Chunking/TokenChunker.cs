@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Platform.Tokenizers.WordPiece;
 
@@ -106,7 +105,7 @@ public static class TokenChunker
             // and a short word over a small limit has few lengths to try.
             for (var cut = limit; cut > start; cut--)
             {
-                if (cut < end && !(wholeCharacters ? IsCharacterBoundary(text, cut) : !IsInsideSurrogatePair(text, cut)))
+                if (cut < end && !(wholeCharacters ? CharacterChunker.IsCharacterBoundary(text, cut) : !CharacterChunker.IsInsideSurrogatePair(text, cut)))
                 {
                     continue;
                 }
@@ -306,7 +305,7 @@ public static class TokenChunker
                 var c = _text[i];
                 if (c == '\n')
                 {
-                    blankLine |= newlines > 0 && OnlySpacesSinceNewline(i, previous.End);
+                    blankLine |= newlines > 0 && CharacterChunker.EndsBlankLine(_text, i, previous.End);
                     newlines++;
                 }
 
@@ -338,9 +337,6 @@ public static class TokenChunker
             piece.End - piece.Start <= 2 && Rune.TryGetRuneAt(_text, piece.Start, out var rune) && rune.Utf16SequenceLength == piece.End - piece.Start
             && (Rune.IsPunctuation(rune) || (Rune.IsSymbol(rune) && rune.Value < 0x80));
 
-        /// <summary>True when the newline at <paramref name="i"/> ends a line holding only spaces (from <paramref name="from"/> on).</summary>
-        private bool OnlySpacesSinceNewline(int i, int from) => CharacterChunker.EndsBlankLine(_text, i, from);
-
         /// <summary>
         /// True when piece <paramref name="index"/> ends a sentence: '.', '!', '?' or '…' before white space
         /// (closing quotes or brackets written after it included), or a full-width terminator of Chinese and
@@ -357,12 +353,12 @@ public static class TokenChunker
                 }
 
                 var c = _text[piece.Start];
-                if (c is '。' or '！' or '？')
+                if (CharacterChunker.IsFullWidthTerminator(c))
                 {
                     return true;
                 }
 
-                if (c is '.' or '!' or '?' or '…')
+                if (CharacterChunker.IsSpacedTerminator(c))
                 {
                     return whiteAfter;
                 }
@@ -385,14 +381,4 @@ public static class TokenChunker
             _chunks.Add(new Chunk(_chunks.Count, _text[from..to], from, to - from, _headingPath));
         }
     }
-
-    private static bool IsInsideSurrogatePair(string text, int i) =>
-        i > 0 && i < text.Length && char.IsLowSurrogate(text[i]) && char.IsHighSurrogate(text[i - 1]);
-
-    /// <summary>False inside a surrogate pair or before a combining mark, where a cut would break a character.</summary>
-    private static bool IsCharacterBoundary(string text, int i) =>
-        i <= 0 || i >= text.Length ||
-        (!IsInsideSurrogatePair(text, i) &&
-         CharUnicodeInfo.GetUnicodeCategory(text, i) is not
-             (UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark));
 }
