@@ -129,9 +129,7 @@ public static partial class DocumentsApi
         var (readable, unreadable) = DocumentText.Extract(text, contentType);
         if (readable is null)
         {
-            var invalid = new Validator();
-            invalid.Add("text", unreadable!);
-            return invalid.ToProblem();
+            return Problems.Validation("text", unreadable!);
         }
 
         text = readable;
@@ -141,9 +139,7 @@ public static partial class DocumentsApi
         if (chunks.Count == 0)
         {
             // Only invisible characters (format or control characters, which the tokenizer drops): nothing to embed or search.
-            var invalid = new Validator();
-            invalid.Add("text", "has nothing to index: only white space and invisible characters");
-            return invalid.ToProblem();
+            return Problems.Validation("text", "has nothing to index: only white space and invisible characters");
         }
 
         var collection = request.Collection ?? IngestCollections.Default;
