@@ -5,8 +5,11 @@ public sealed class ChunkingOptions
 {
     public const string SectionName = "Ingest:Chunking";
 
-    /// <summary>Where the build puts the default embedding model's vocabulary, under the application folder.</summary>
-    public const string DefaultVocabulary = "tokenizers/platform-embed-256/vocab.txt";
+    /// <summary>
+    /// Where the build puts the default embedding model's vocabulary, under the application folder; named after
+    /// <see cref="DocumentChunker.DefaultModel"/> so the model and its vocabulary cannot drift apart.
+    /// </summary>
+    public const string DefaultVocabulary = "tokenizers/" + DocumentChunker.DefaultModel + "/vocab.txt";
 
     /// <summary>Retrieval stores at most this many characters of text per point: no chunk is longer, whatever it counts in tokens.</summary>
     public const int MaxTextChars = 32_768;
