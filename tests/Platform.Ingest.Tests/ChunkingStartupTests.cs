@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Ingest.Chunking;
-using Platform.Messaging;
-using Platform.ServiceDefaults;
-using Platform.Testing;
 using Xunit;
 
 namespace Platform.Ingest.Tests;
@@ -122,59 +117,14 @@ public sealed class ChunkingStartupTests
         Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("Ingest:Ingestion:EmbeddingModel is my-embedder") && l.Message.Contains("VocabularyPath"));
     }
 
-    /// <summary>Ingest alone, standalone style (in-memory bus, SQLite in a temp folder); started, or the start's exception.</summary>
-    private static async Task<StartedIngest> StartAsync(Dictionary<string, string?> settings, LogRecorder logs)
-    {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "platform-ingest-start-" + Guid.NewGuid().ToString("N"));
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    /// <summary>The ingestion host with its log recorded in <paramref name="logs"/>; started, or the start's exception.</summary>
+    private static Task<IngestionHost> StartAsync(Dictionary<string, string?> settings, LogRecorder logs) =>
+        IngestionHost.StartAsync(settings, configure: builder =>
         {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Bus:Transport"] = "InMemory",
-            ["Storage:Provider"] = "Sqlite",
-            ["Storage:DataDirectory"] = dataDirectory,
-            ["Auth:AdminKey"] = PlatformSettings.AdminKey,
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
         });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
-        builder.AddServiceDefaults("ingest-start-tests", singleService: false);
-        builder.AddIngest();
-        builder.AddPlatformBus();
-        var app = builder.Build();
-        try
-        {
-            await app.StartAsync(TestContext.Current.CancellationToken);
-            return new StartedIngest(app, dataDirectory);
-        }
-        catch
-        {
-            // A host that failed to start cannot be stopped, only disposed.
-            await app.DisposeAsync();
-            DeleteDirectory(dataDirectory);
-            throw;
-        }
-    }
-
-    private sealed class StartedIngest(WebApplication app, string dataDirectory) : IAsyncDisposable
-    {
-        public IServiceProvider Services => app.Services;
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            DeleteDirectory(dataDirectory);
-        }
-    }
-
-    private static void DeleteDirectory(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
 
     private sealed class LogRecorder : ILoggerProvider
     {

@@ -61,7 +61,9 @@ public sealed class IngestionHost : IAsyncDisposable
         throw new TimeoutException($"No DocumentIndexed or DocumentIngestionFailed for {documentId} within {timeout.TotalSeconds:0} s.");
     }
 
-    public static async Task<IngestionHost> StartAsync(IDictionary<string, string?>? settings = null, bool withInference = true)
+    /// <param name="configure">Runs just before the host is built, e.g. for a test to record the log itself.</param>
+    public static async Task<IngestionHost> StartAsync(
+        IDictionary<string, string?>? settings = null, bool withInference = true, Action<WebApplicationBuilder>? configure = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "platform-ingest-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -97,6 +99,7 @@ public sealed class IngestionHost : IAsyncDisposable
 
         builder.AddBilling();
         builder.AddPlatformBus();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         // MassTransit keeps its log context per flow: a second host in one test needs its own.
@@ -112,7 +115,19 @@ public sealed class IngestionHost : IAsyncDisposable
         }
 
         app.MapBilling();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // Tests expect some starts to fail (bad settings): a host that failed to start cannot be
+            // stopped, only disposed, and its temp folder is not left behind.
+            await app.DisposeAsync();
+            DeleteDataDirectory(dataDirectory);
+            throw;
+        }
+
         var host = new IngestionHost(app, dataDirectory, new Uri(
             app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
         var events = app.Services.GetRequiredService<IBus>().ConnectReceiveEndpoint("ingest-tests-events", endpoint =>
@@ -137,9 +152,14 @@ public sealed class IngestionHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        DeleteDataDirectory(DataDirectory);
+    }
+
+    private static void DeleteDataDirectory(string directory)
+    {
         try
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
