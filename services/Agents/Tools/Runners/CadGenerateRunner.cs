@@ -17,6 +17,8 @@ public sealed class CadGenerateRunner(IScopedClientFactory clients, ILogger<CadG
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LongestRequestTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MinimumRequestTimeout = TimeSpan.FromMilliseconds(100);
 
     public bool Runs(ToolDefinition tool) => tool.BuiltIn && tool.Name == BuiltInTools.CadGenerate;
 
@@ -37,48 +39,45 @@ public sealed class CadGenerateRunner(IScopedClientFactory clients, ILogger<CadG
         }
 
         var deadline = Stopwatch.GetTimestamp() + (long)(call.Tool.TimeoutSeconds * (double)Stopwatch.Frequency);
-        Guid jobId;
-        try
+        var submit = clients.CreateRequestClient<SubmitCadJob>();
+        var (submitted, submitFailure) = await BusRequest.SendAsync("CadGenerator", "the job submission", RequestTimeoutBefore(deadline),
+            timeout => submit.GetResponse<CadJobAccepted, CadJobRejected>(new SubmitCadJob(call.AccountId, call.StepKey, prompt, template,
+                parameters, new CadJobFunding(call.ReservationId, call.EstimatedCost, call.RunId.ToString())), cancellationToken, timeout));
+        if (submitFailure is not null)
         {
-            var submit = clients.CreateRequestClient<SubmitCadJob>(RequestTimeout.After(s: 30));
-            var response = await submit.GetResponse<CadJobAccepted, CadJobRejected>(new SubmitCadJob(call.AccountId, call.StepKey, prompt, template,
-                parameters, new CadJobFunding(call.ReservationId, call.EstimatedCost, call.RunId.ToString())), cancellationToken);
-            if (response.Is(out Response<CadJobRejected>? rejected))
-            {
-                return ToolResult.Permanent($"CadGenerator refused the job ({rejected.Message.Reason}): {rejected.Message.Detail}");
-            }
-
-            response.Is(out Response<CadJobAccepted>? accepted);
-            jobId = accepted!.Message.JobId;
-            logger.LogInformation("Run {RunId} step {StepIndex} attempt {Attempt}: CAD job {JobId} {Action}", call.RunId, call.StepIndex, call.Attempt,
-                jobId, accepted.Message.Replayed ? "found from an earlier attempt" : "submitted");
-        }
-        catch (RequestTimeoutException)
-        {
-            return ToolResult.Transient("CadGenerator did not answer the job submission within 30 s");
-        }
-        catch (RequestFaultException fault)
-        {
-            return ToolResult.Transient($"CadGenerator failed to take the job: {fault.Fault?.Exceptions.FirstOrDefault()?.Message ?? fault.Message}");
+            return submitFailure;
         }
 
-        var poll = clients.CreateRequestClient<GetCadJob>(RequestTimeout.After(s: 30));
+        if (submitted.Is(out Response<CadJobRejected>? rejected))
+        {
+            return ToolResult.Permanent($"CadGenerator refused the job ({rejected.Message.Reason}): {rejected.Message.Detail}");
+        }
+
+        submitted.Is(out Response<CadJobAccepted>? accepted);
+        var jobId = accepted!.Message.JobId;
+        logger.LogInformation("Run {RunId} step {StepIndex} attempt {Attempt}: CAD job {JobId} {Action}", call.RunId, call.StepIndex, call.Attempt,
+            jobId, accepted.Message.Replayed ? "found from an earlier attempt" : "submitted");
+
+        var poll = clients.CreateRequestClient<GetCadJob>();
         var wait = FirstPoll;
         string? state = null;
+        ToolResult? lastPollFailure = null;
         while (Stopwatch.GetTimestamp() < deadline)
         {
             await Task.Delay(wait, cancellationToken);
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestPoll.Ticks));
-            CadJobStatus status;
-            try
+            var (polled, pollFailure) = await BusRequest.SendAsync("CadGenerator", $"the status request for CAD job {jobId}", RequestTimeoutBefore(deadline),
+                timeout => poll.GetResponse<CadJobStatus>(new GetCadJob(call.AccountId, jobId), cancellationToken, timeout));
+            if (pollFailure is not null)
             {
-                status = (await poll.GetResponse<CadJobStatus>(new GetCadJob(call.AccountId, jobId), cancellationToken)).Message;
-            }
-            catch (RequestTimeoutException)
-            {
+                // One unanswered (or faulted) status request says nothing about the job, which goes on: ask again
+                // until the deadline, and say why if the job could not be followed to its end.
+                lastPollFailure = pollFailure;
                 continue;
             }
 
+            lastPollFailure = null;
+            var status = polled.Message;
             if (!status.Found)
             {
                 return ToolResult.Permanent($"CadGenerator no longer knows CAD job {jobId}");
@@ -97,7 +96,18 @@ public sealed class CadGenerateRunner(IScopedClientFactory clients, ILogger<CadG
         }
 
         // The job goes on; the next attempt (same step key) follows the same job rather than submitting another.
-        return ToolResult.Transient($"CAD job {jobId} was still {state ?? "queued"} after {call.Tool.TimeoutSeconds} s");
+        var lastPoll = lastPollFailure is null ? "" : $" (last status request: {lastPollFailure.Error})";
+        return ToolResult.Transient($"CAD job {jobId} was still {state ?? "queued"} after {call.Tool.TimeoutSeconds} s{lastPoll}");
+    }
+
+    /// <summary>
+    /// A request's timeout: 30 s, cut to the time left before the tool's deadline so that a request made late does not
+    /// keep the step past its timeout (at least 100 ms: a shorter wait could not be answered anyway).
+    /// </summary>
+    private static TimeSpan RequestTimeoutBefore(long deadline)
+    {
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        return TimeSpan.FromTicks(Math.Clamp(left.Ticks, MinimumRequestTimeout.Ticks, LongestRequestTimeout.Ticks));
     }
 
     private static JsonObject Output(CadJobStatus status) => new()

@@ -13,42 +13,37 @@ public sealed class InferenceClassifyRunner(IScopedClientFactory clients) : IToo
     {
         var text = call.Input.GetProperty("text").GetString()!;
         var model = call.Input.GetProperty("model").GetString()!;
-        var client = clients.CreateRequestClient<Classify>(RequestTimeout.After(s: call.Tool.TimeoutSeconds));
-        try
+        var client = clients.CreateRequestClient<Classify>();
+        var (response, failure) = await BusRequest.SendAsync("Inference", "the classification", TimeSpan.FromSeconds(call.Tool.TimeoutSeconds),
+            timeout => client.GetResponse<Classified, InferenceRejected>(new Classify([text], model), cancellationToken, timeout));
+        if (failure is not null)
         {
-            var response = await client.GetResponse<Classified, InferenceRejected>(new Classify([text], model), cancellationToken);
-            if (response.Is(out Response<InferenceRejected>? rejected))
-            {
-                var detail = $"Inference refused the classification ({rejected.Message.Reason}): {rejected.Message.Detail}";
-                return rejected.Message.Reason is InferenceRejectionReasons.Overloaded or InferenceRejectionReasons.DeadlineExceeded or InferenceRejectionReasons.Unavailable
-                    ? ToolResult.Transient(detail)
-                    : ToolResult.Permanent(detail);
-            }
+            return failure;
+        }
 
-            response.Is(out Response<Classified>? classified);
-            var scores = classified!.Message.Results.FirstOrDefault();
-            var usage = new ToolUsage("classification", classified.Message.Model, classified.Message.PromptTokens, 0, 1);
-            if (scores is null || scores.Count == 0)
-            {
-                return ToolResult.Permanent($"Inference answered no labels for model '{model}'", usage);
-            }
+        if (response.Is(out Response<InferenceRejected>? rejected))
+        {
+            var detail = $"Inference refused the classification ({rejected.Message.Reason}): {rejected.Message.Detail}";
+            return rejected.Message.Reason is InferenceRejectionReasons.Overloaded or InferenceRejectionReasons.DeadlineExceeded or InferenceRejectionReasons.Unavailable
+                ? ToolResult.Transient(detail)
+                : ToolResult.Permanent(detail);
+        }
 
-            return ToolResult.Success(new JsonObject
-            {
-                ["model"] = classified.Message.Model,
-                ["label"] = scores[0].Label,
-                ["score"] = scores[0].Score,
-                ["labels"] = new JsonArray([.. scores.Select(s => (JsonNode?)new JsonObject { ["label"] = s.Label, ["score"] = s.Score })]),
-                ["truncated"] = classified.Message.TruncatedInputs > 0,
-            }, usage);
-        }
-        catch (RequestTimeoutException)
+        response.Is(out Response<Classified>? classified);
+        var scores = classified!.Message.Results.FirstOrDefault();
+        var usage = new ToolUsage("classification", classified.Message.Model, classified.Message.PromptTokens, 0, 1);
+        if (scores is null || scores.Count == 0)
         {
-            return ToolResult.Transient($"Inference did not answer within {call.Tool.TimeoutSeconds} s");
+            return ToolResult.Permanent($"Inference answered no labels for model '{model}'", usage);
         }
-        catch (RequestFaultException fault)
+
+        return ToolResult.Success(new JsonObject
         {
-            return ToolResult.Transient($"Inference failed: {fault.Fault?.Exceptions.FirstOrDefault()?.Message ?? fault.Message}");
-        }
+            ["model"] = classified.Message.Model,
+            ["label"] = scores[0].Label,
+            ["score"] = scores[0].Score,
+            ["labels"] = new JsonArray([.. scores.Select(s => (JsonNode?)new JsonObject { ["label"] = s.Label, ["score"] = s.Score })]),
+            ["truncated"] = classified.Message.TruncatedInputs > 0,
+        }, usage);
     }
 }

@@ -59,28 +59,23 @@ public sealed class InferenceGenerateRunner(IScopedClientFactory clients, IOptio
     public static async Task<(Generated? Generated, ToolResult? Failure)> GenerateAsync(
         IScopedClientFactory clients, Generate request, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        var client = clients.CreateRequestClient<Generate>(RequestTimeout.After(s: timeoutSeconds));
-        try
+        var client = clients.CreateRequestClient<Generate>();
+        var (response, failure) = await BusRequest.SendAsync("Inference", "the generation", TimeSpan.FromSeconds(timeoutSeconds),
+            timeout => client.GetResponse<Generated, GenerationFailed>(request, cancellationToken, timeout));
+        if (failure is not null)
         {
-            var response = await client.GetResponse<Generated, GenerationFailed>(request, cancellationToken);
-            if (response.Is(out Response<GenerationFailed>? failed))
-            {
-                var detail = $"Inference could not generate ({failed.Message.Reason}): {failed.Message.Detail}";
-                return (null, failed.Message.Reason is GenerationFailureReasons.UpstreamFailed or GenerationFailureReasons.UpstreamTimeout
-                    ? ToolResult.Transient(detail)
-                    : ToolResult.Permanent(detail));
-            }
+            return (null, failure);
+        }
 
-            response.Is(out Response<Generated>? generated);
-            return (generated!.Message, null);
-        }
-        catch (RequestTimeoutException)
+        if (response.Is(out Response<GenerationFailed>? failed))
         {
-            return (null, ToolResult.Transient($"Inference did not answer within {timeoutSeconds} s"));
+            var detail = $"Inference could not generate ({failed.Message.Reason}): {failed.Message.Detail}";
+            return (null, failed.Message.Reason is GenerationFailureReasons.UpstreamFailed or GenerationFailureReasons.UpstreamTimeout
+                ? ToolResult.Transient(detail)
+                : ToolResult.Permanent(detail));
         }
-        catch (RequestFaultException fault)
-        {
-            return (null, ToolResult.Transient($"Inference failed: {fault.Fault?.Exceptions.FirstOrDefault()?.Message ?? fault.Message}"));
-        }
+
+        response.Is(out Response<Generated>? generated);
+        return (generated!.Message, null);
     }
 }

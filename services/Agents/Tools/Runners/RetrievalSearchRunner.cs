@@ -17,47 +17,41 @@ public sealed class RetrievalSearchRunner(IScopedClientFactory clients) : IToolR
         var query = input.GetProperty("query").GetString()!;
         var collection = input.TryGetProperty("collection", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : IngestCollections.Default;
         var topK = input.TryGetProperty("topK", out var k) && k.ValueKind == JsonValueKind.Number ? (int)k.GetDouble() : 5;
-        var client = clients.CreateRequestClient<SearchChunks>(RequestTimeout.After(s: call.Tool.TimeoutSeconds));
-        try
+        var client = clients.CreateRequestClient<SearchChunks>();
+        var (response, failure) = await BusRequest.SendAsync("Retrieval", "the search", TimeSpan.FromSeconds(call.Tool.TimeoutSeconds),
+            timeout => client.GetResponse<ChunksFound, SearchRejected>(new SearchChunks(call.AccountId, collection, query, topK), cancellationToken, timeout));
+        if (failure is not null)
         {
-            var response = await client.GetResponse<ChunksFound, SearchRejected>(
-                new SearchChunks(call.AccountId, collection, query, topK), cancellationToken);
-            if (response.Is(out Response<SearchRejected>? rejected))
-            {
-                var detail = $"Retrieval refused the search ({rejected.Message.Reason}): {rejected.Message.Detail}";
-                return rejected.Message.Reason == SearchRejectionReasons.Unavailable
-                    ? ToolResult.Transient(detail, ToolUsage.OneCall)
-                    : ToolResult.Permanent(detail, ToolUsage.OneCall);
-            }
+            return failure;
+        }
 
-            response.Is(out Response<ChunksFound>? found);
-            var chunks = new JsonArray();
-            foreach (var chunk in found!.Message.Chunks)
-            {
-                chunks.Add(new JsonObject
-                {
-                    ["id"] = chunk.Id,
-                    ["score"] = chunk.Score,
-                    ["documentId"] = chunk.DocumentId,
-                    ["tags"] = new JsonArray([.. chunk.Tags.Select(t => (JsonNode?)JsonValue.Create(t))]),
-                    ["text"] = chunk.Text,
-                });
-            }
+        if (response.Is(out Response<SearchRejected>? rejected))
+        {
+            var detail = $"Retrieval refused the search ({rejected.Message.Reason}): {rejected.Message.Detail}";
+            return rejected.Message.Reason == SearchRejectionReasons.Unavailable
+                ? ToolResult.Transient(detail, ToolUsage.OneCall)
+                : ToolResult.Permanent(detail, ToolUsage.OneCall);
+        }
 
-            return ToolResult.Success(new JsonObject
+        response.Is(out Response<ChunksFound>? found);
+        var chunks = new JsonArray();
+        foreach (var chunk in found!.Message.Chunks)
+        {
+            chunks.Add(new JsonObject
             {
-                ["collection"] = found.Message.Collection,
-                ["mode"] = found.Message.Mode,
-                ["chunks"] = chunks,
-            }, ToolUsage.OneCall);
+                ["id"] = chunk.Id,
+                ["score"] = chunk.Score,
+                ["documentId"] = chunk.DocumentId,
+                ["tags"] = new JsonArray([.. chunk.Tags.Select(t => (JsonNode?)JsonValue.Create(t))]),
+                ["text"] = chunk.Text,
+            });
         }
-        catch (RequestTimeoutException)
+
+        return ToolResult.Success(new JsonObject
         {
-            return ToolResult.Transient($"Retrieval did not answer within {call.Tool.TimeoutSeconds} s");
-        }
-        catch (RequestFaultException fault)
-        {
-            return ToolResult.Transient($"Retrieval failed: {fault.Fault?.Exceptions.FirstOrDefault()?.Message ?? fault.Message}");
-        }
+            ["collection"] = found.Message.Collection,
+            ["mode"] = found.Message.Mode,
+            ["chunks"] = chunks,
+        }, ToolUsage.OneCall);
     }
 }
