@@ -37,7 +37,7 @@ public sealed class RunOptions
 
     /// <summary>
     /// Estimated cost (micro-credits) of one call, per tool name, overriding <see cref="DefaultStepEstimate"/>. cad.generate
-    /// starts at 1 credit (what CadGenerator reserves for a job of its own); its job is paid from the run's reservation, at most this.
+    /// starts at 1 credit (what CadGenerator reserves for a job of its own); its job is paid from the run's reservation.
     /// </summary>
     public Dictionary<string, long> ToolEstimates { get; set; } = new() { [Tools.BuiltInTools.CadGenerate] = 1_000_000 };
 

@@ -191,10 +191,13 @@ public sealed class CadJobStateMachine : MassTransitStateMachine<CadJobSaga>
         // Billing captures 1 micro-credit or more: a free job (no render price set, as in a fresh
         // standalone install) releases its reservation and is done. Should that release be lost, the
         // reservation expires in Billing by itself.
-        // A job paid from a caller's reservation is settled by the caller's capture: metered is done.
+        // A job paid from a caller's reservation is settled by the caller's capture: metered is done. Its charge is
+        // reported in full, as Billing recorded it against that reservation: the caller captures what its steps
+        // report, so a charge cut to the funding's limit would leave usage recorded on the reservation uncaptured
+        // (and uncounted in the caller's budget). Capping the capture at its reservation is the caller's to do.
         During(Metering,
             When(Metered, c => c.Saga.Funding is not null)
-                .ThenAsync(c => CompleteAsync(c, Math.Min(c.Message.Charge, c.Saga.Reserved)))
+                .ThenAsync(c => CompleteAsync(c, c.Message.Charge))
                 .Unschedule(Deadline)
                 .Finalize(),
             When(Metered, c => c.Saga.Funding is null && Math.Min(c.Message.Charge, c.Saga.Reserved) <= 0)

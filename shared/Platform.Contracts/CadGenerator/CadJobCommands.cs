@@ -21,8 +21,9 @@ public sealed record SubmitCadJob(
 
 /// <summary>
 /// A job paid from a reservation the caller holds (e.g. an agent run's budget): the render and the designer's tokens
-/// are metered against <paramref name="ReservationId"/> (Billing prices them; the caller's capture settles them), at most
-/// <paramref name="Limit"/> micro-credits; <paramref name="RunId"/> labels the usage record.
+/// are metered against <paramref name="ReservationId"/> (Billing prices them; the caller's capture settles them) and the
+/// job reports their full charge, so the caller captures all the usage recorded against its reservation.
+/// <paramref name="Limit"/> is the caller's estimate of the job's cost (above 0); <paramref name="RunId"/> labels the usage record.
 /// </summary>
 public sealed record CadJobFunding(string ReservationId, long Limit, string? RunId);
 

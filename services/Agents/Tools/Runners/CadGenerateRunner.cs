@@ -8,9 +8,9 @@ namespace Platform.Agents.Tools.Runners;
 
 /// <summary>
 /// <c>cad.generate</c>: submits a job to CadGenerator over the bus (SubmitCadJob) and follows it (GetCadJob) until
-/// its STL is validated or it fails. The job is paid from the run's reservation, at most the step's estimated cost:
-/// CadGenerator meters the render (and its designer's tokens) against it and the run's capture settles it, so the
-/// account pays once, within the run's budget. The job is keyed by step: an attempt after a timeout or a crash finds
+/// its STL is validated or it fails. The job is paid from the run's reservation: CadGenerator meters the render (and
+/// its designer's tokens) against it and reports the full charge, which is the step's cost, and the run's capture
+/// settles it, so the account pays once, within the run's budget. The job is keyed by step: an attempt after a timeout or a crash finds
 /// the job the first attempt submitted instead of making a second one.
 /// </summary>
 public sealed class CadGenerateRunner(IScopedClientFactory clients, ILogger<CadGenerateRunner> logger) : IToolRunner
