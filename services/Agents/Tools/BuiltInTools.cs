@@ -67,6 +67,8 @@ public static class BuiltInTools
               "additionalProperties": false
             }
             """),
+        // The prompt's maxLength is CadGenerator's PromptParser.MaxPromptLength (2000), which Agents cannot reference:
+        // a longer prompt would pass the arguments check and only fail in CadGenerator, after the step started.
         Define(
             CadGenerate,
             "Designs a printable part from a prompt or a template with parameters, renders it and returns the validated STL.",
@@ -76,7 +78,7 @@ public static class BuiltInTools
             {
               "type": "object",
               "properties": {
-                "prompt": { "type": "string", "minLength": 1, "maxLength": 4000, "description": "What to make, in words." },
+                "prompt": { "type": "string", "minLength": 1, "maxLength": 2000, "description": "What to make, in words." },
                 "template": { "type": "string", "maxLength": 100, "description": "A template id from GET /v1/cad/templates." },
                 "parameters": {
                   "type": "object",
